@@ -1,0 +1,38 @@
+/* Outer <-> inner synchronisation over two pipes. The outer releases the inner
+ * once its id maps are written; the inner answers with one report: ready (and
+ * how /proc was set up) or the error that stopped it. EOF means the other side
+ * died, so neither can hang on the other. */
+#ifndef NESTINIT_CHANNEL_H
+#define NESTINIT_CHANNEL_H
+
+#include <stdbool.h>
+
+#include "init/error.h"
+#include "setup/procfs.h"
+
+enum report_kind { REPORT_READY = 1, REPORT_ERROR = 2 };
+
+struct inner_report {
+    int kind;
+    struct proc_result proc;
+    struct nerr error;
+};
+
+struct channel {
+    int to_inner[2];
+    int from_inner[2];
+};
+
+int channel_open(struct channel *c, struct nerr *e);
+void channel_keep_outer_ends(struct channel *c);
+void channel_keep_inner_ends(struct channel *c);
+void channel_close(struct channel *c);
+
+/* One byte outer -> inner; returns false when the peer is gone. */
+bool channel_release(struct channel *c);
+bool channel_wait_release(struct channel *c);
+
+bool channel_send_report(struct channel *c, const struct inner_report *r);
+bool channel_read_report(struct channel *c, struct inner_report *r);
+
+#endif

@@ -1,0 +1,141 @@
+#include "init/info.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "init/version.h"
+#include "setup/files.h"
+#include "setup/seccomp_probe.h"
+
+int info_open(const struct options *o, struct nerr *e)
+{
+    if (o->info_file) {
+        int fd = open(o->info_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return nerr_set(e, errno, "--info-file: open %s", o->info_file), -2;
+        return fd;
+    }
+    if (o->info_fd >= 0) {
+        int flags = fcntl(o->info_fd, F_GETFL);
+        if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+            return nerr_set(e, flags < 0 ? errno : EBADF, "--info-fd %d: not open for writing", o->info_fd), -2;
+        return o->info_fd;
+    }
+    return -1;
+}
+
+struct json {
+    char buf[16384];
+    size_t used;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct json *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(j->buf + j->used, sizeof j->buf - j->used, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        j->used = j->used + (size_t)n < sizeof j->buf ? j->used + (size_t)n : sizeof j->buf - 1;
+}
+
+static void put_string(struct json *j, const char *key, const char *value)
+{
+    if (value == NULL) {
+        put(j, ",\"%s\":null", key);
+        return;
+    }
+    put(j, ",\"%s\":\"", key);
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            put(j, "\\%c", *p);
+        else if (*p == '\n')
+            put(j, "\\n");
+        else if (*p < 0x20)
+            put(j, "\\u%04x", *p);
+        else
+            put(j, "%c", *p);
+    }
+    put(j, "\"");
+}
+
+static void put_namespaces(struct json *j, const char *key, const char *proc_dir)
+{
+    static const char *const names[] = {"user", "pid", "mnt", "uts", "ipc", "net", "cgroup"};
+    put(j, ",\"%s\":{", key);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[64];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/ns/%s", proc_dir, names[i]);
+        if (stat(path, &st) == 0)
+            put(j, "%s\"%s\":%lu", i ? "," : "", names[i], (unsigned long)st.st_ino);
+        else
+            put(j, "%s\"%s\":null", i ? "," : "", names[i]);
+    }
+    put(j, "}");
+}
+
+static void put_map(struct json *j, const char *key, const char *proc_dir, const char *file)
+{
+    char path[64], text[8192];
+    snprintf(path, sizeof path, "%s/%s", proc_dir, file);
+    if (file_read_all(path, text, sizeof text) < 0) {
+        put_string(j, key, NULL);
+        return;
+    }
+    /* The kernel pads columns; keep one space between fields. */
+    char compact[8192];
+    size_t n = 0;
+    for (const char *p = text; *p && n + 1 < sizeof compact; p++) {
+        if (*p == ' ' && (n == 0 || compact[n - 1] == ' ' || compact[n - 1] == '\n'))
+            continue;
+        if (*p == '\n' && n > 0 && compact[n - 1] == ' ')
+            n--;
+        compact[n++] = *p;
+    }
+    while (n > 0 && (compact[n - 1] == '\n' || compact[n - 1] == ' '))
+        n--;
+    compact[n] = '\0';
+    put_string(j, key, compact);
+}
+
+int info_write(int fd, const struct info *info, struct nerr *e)
+{
+    static const char *const proc_names[] = {"auto", "fresh", "bind", "none"};
+    static const char *const map_names[] = {"none", "root", "full"};
+    struct json j = {.used = 0};
+    struct seccomp_state sc;
+    char unshare[128], inner_dir[32];
+
+    snprintf(inner_dir, sizeof inner_dir, "/proc/%d", (int)(info->inner_pid ? info->inner_pid : getpid()));
+    seccomp_state_read(&sc);
+    put(&j, "{\"version\":\"%s\"", NESTINIT_VERSION);
+    put_string(&j, "mode", info->mode);
+    put_string(&j, "fallback_reason", info->fallback_reason);
+    put(&j, ",\"outer_pid\":%d", (int)getpid());
+    if (info->inner_pid)
+        put(&j, ",\"inner_pid\":%d", (int)info->inner_pid);
+    else
+        put(&j, ",\"inner_pid\":null");
+    put_string(&j, "unshare", unshare_flags_text(info->inner_pid ? info->options->unshare_flags : 0, unshare, sizeof unshare));
+    put_string(&j, "proc", proc_names[info->proc]);
+    put_string(&j, "proc_reason", info->proc_reason && info->proc_reason[0] ? info->proc_reason : NULL);
+    put_string(&j, "map", map_names[info->map]);
+    put_map(&j, "uid_map", inner_dir, "uid_map");
+    put_map(&j, "gid_map", inner_dir, "gid_map");
+    put_namespaces(&j, "namespaces", inner_dir);
+    put_namespaces(&j, "outer_namespaces", "/proc/self");
+    put(&j, ",\"seccomp\":{\"mode\":%d,\"filters\":%d,\"api\":%u}}\n", sc.mode, sc.filters, sc.api);
+
+    ssize_t n = write(fd, j.buf, j.used);
+    int saved = errno;
+    close(fd);
+    if (n != (ssize_t)j.used)
+        return nerr_set(e, n < 0 ? saved : EIO, "write the --info output");
+    return 0;
+}

@@ -1,0 +1,28 @@
+/* --info-fd / --info-file: one JSON object describing what was set up. */
+#ifndef NESTINIT_INFO_H
+#define NESTINIT_INFO_H
+
+#include <sys/types.h>
+
+#include "init/error.h"
+#include "init/options.h"
+#include "setup/procfs.h"
+
+/* Opens (or validates) the destination before anything is set up, so bad input
+ * fails early. Returns the fd, -1 when no info was asked for, -2 on error. */
+int info_open(const struct options *o, struct nerr *e);
+
+struct info {
+    const struct options *options;
+    const char *mode;  /* "nested" or "plain" */
+    pid_t inner_pid;   /* 0 in plain mode */
+    enum proc_mode proc;
+    const char *proc_reason;
+    enum map_mode map; /* MAP_AUTO here means "none" */
+    const char *fallback_reason; /* why plain mode was used, or NULL */
+};
+
+/* Writes the object to fd and closes it. */
+int info_write(int fd, const struct info *info, struct nerr *e);
+
+#endif

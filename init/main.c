@@ -1,0 +1,31 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "init/log.h"
+#include "init/options.h"
+#include "init/outer.h"
+#include "init/version.h"
+
+static const char *environment(const char *name) { return getenv(name); }
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct nerr e;
+    if (options_parse(&o, argc, argv, environment, &e) < 0) {
+        char text[2 * NERR_TEXT];
+        nerr_format(&e, text, sizeof text);
+        log_error("%s", text);
+        return 125;
+    }
+    log_set_level(o.verbosity);
+    if (o.show_help) {
+        options_usage(1);
+        return 0;
+    }
+    if (o.show_version) {
+        printf("nestinit %s\n", NESTINIT_VERSION);
+        return 0;
+    }
+    return outer_run(&o);
+}

@@ -1,0 +1,385 @@
+#include "init/options.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "init/log.h"
+#include "init/version.h"
+
+enum {
+    OPT_PROC = 256, OPT_MAP, OPT_UNSHARE, OPT_FALLBACK, OPT_GRACE, OPT_HOSTNAME,
+    OPT_INFO_FD, OPT_INFO_FILE, OPT_NO_NEW_PRIVS, OPT_VERSION,
+};
+
+/* One row per option: getopt's entry plus the environment variable that mirrors it. */
+struct option_spec {
+    const char *name;
+    int has_arg;
+    int id;
+    const char *env;
+};
+
+static const struct option_spec specs[] = {
+    {"proc", required_argument, OPT_PROC, "NESTINIT_PROC"},
+    {"map", required_argument, OPT_MAP, "NESTINIT_MAP"},
+    {"unshare", required_argument, OPT_UNSHARE, "NESTINIT_UNSHARE"},
+    {"fallback", required_argument, OPT_FALLBACK, "NESTINIT_FALLBACK"},
+    {"kill-group", no_argument, 'g', "NESTINIT_KILL_GROUP"},
+    {"rewrite", required_argument, 'r', "NESTINIT_REWRITE"},
+    {"expect-exit", required_argument, 'e', "NESTINIT_EXPECT_EXIT"},
+    {"subreaper", no_argument, 's', "NESTINIT_SUBREAPER"},
+    {"pdeathsig", required_argument, 'p', "NESTINIT_PDEATHSIG"},
+    {"grace", required_argument, OPT_GRACE, "NESTINIT_GRACE"},
+    {"hostname", required_argument, OPT_HOSTNAME, "NESTINIT_HOSTNAME"},
+    {"no-new-privs", no_argument, OPT_NO_NEW_PRIVS, "NESTINIT_NO_NEW_PRIVS"},
+    {"info-fd", required_argument, OPT_INFO_FD, "NESTINIT_INFO_FD"},
+    {"info-file", required_argument, OPT_INFO_FILE, "NESTINIT_INFO_FILE"},
+    {"verbose", no_argument, 'v', "NESTINIT_VERBOSE"},
+    {"quiet", no_argument, 'q', "NESTINIT_QUIET"},
+    {"version", no_argument, OPT_VERSION, NULL},
+    {"help", no_argument, 'h', NULL},
+};
+#define NSPECS (sizeof specs / sizeof specs[0])
+
+static const struct {
+    const char *name;
+    int flag;
+} namespace_names[] = {
+    {"user", CLONE_NEWUSER}, {"pid", CLONE_NEWPID}, {"mount", CLONE_NEWNS},
+    {"uts", CLONE_NEWUTS},   {"ipc", CLONE_NEWIPC}, {"net", CLONE_NEWNET},
+    {"cgroup", CLONE_NEWCGROUP},
+};
+#define NNAMESPACES (sizeof namespace_names / sizeof namespace_names[0])
+
+int unshare_flags_parse(const char *text, int *flags, struct nerr *e)
+{
+    char buf[256];
+    if (strcmp(text, "none") == 0) {
+        *flags = 0;
+        return 0;
+    }
+    if (strlen(text) >= sizeof buf || text[0] == '\0')
+        return nerr_set(e, 0, "--unshare: expected a comma list of user,pid,mount,uts,ipc,net,cgroup or 'none', got '%s'", text);
+    strcpy(buf, text);
+    int result = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t i;
+        const char *name = strcmp(tok, "mnt") == 0 ? "mount" : tok;
+        for (i = 0; i < NNAMESPACES; i++)
+            if (strcmp(name, namespace_names[i].name) == 0)
+                break;
+        if (i == NNAMESPACES)
+            return nerr_set(e, 0, "--unshare: unknown namespace '%s' (known: user,pid,mount,uts,ipc,net,cgroup, or none)", tok);
+        result |= namespace_names[i].flag;
+    }
+    *flags = result;
+    return 0;
+}
+
+const char *unshare_flags_text(int flags, char *buf, unsigned size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < NNAMESPACES; i++) {
+        if (!(flags & namespace_names[i].flag))
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? "," : "", namespace_names[i].name);
+        if (n < 0 || (size_t)n >= size - used)
+            break;
+        used += (size_t)n;
+    }
+    return used ? buf : "none";
+}
+
+static int parse_uint(const char *text, unsigned long max, unsigned long *out)
+{
+    char *end;
+    if (text[0] < '0' || text[0] > '9')
+        return -1;
+    unsigned long v = strtoul(text, &end, 10);
+    if (*end != '\0' || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* NESTINIT_* booleans: 1/0, true/false, yes/no (any case); anything else is an error. */
+static int parse_bool(const char *text, bool *out)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off", ""};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (strcasecmp(text, yes[i]) == 0)
+            return *out = true, 0;
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (strcasecmp(text, no[i]) == 0)
+            return *out = false, 0;
+    return -1;
+}
+
+static int parse_choice(const char *opt, const char *text, const char *const *choices, int n, int *out, struct nerr *e)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(text, choices[i]) == 0)
+            return *out = i, 0;
+    char list[128] = "";
+    for (int i = 0; i < n; i++) {
+        strncat(list, choices[i], sizeof list - strlen(list) - 2);
+        if (i + 1 < n)
+            strncat(list, "|", sizeof list - strlen(list) - 1);
+    }
+    return nerr_set(e, 0, "--%s: expected %s, got '%s'", opt, list, text);
+}
+
+static int add_rewrite(struct options *o, const char *spec, struct nerr *e)
+{
+    char from_text[32];
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : 0;
+    if (!colon || len == 0 || len >= sizeof from_text)
+        return nerr_set(e, 0, "--rewrite: expected FROM:TO (signal names or numbers, TO may be 0 to drop), got '%s'", spec);
+    memcpy(from_text, spec, len);
+    from_text[len] = '\0';
+    int from = signal_parse(from_text, 0);
+    int to = signal_parse(colon + 1, 1);
+    if (from < 0 || to < 0)
+        return nerr_set(e, 0, "--rewrite: unknown signal in '%s'", spec);
+    o->rewrite[from] = to;
+    return 0;
+}
+
+static int add_expect_exit(struct options *o, const char *text, struct nerr *e)
+{
+    unsigned long code;
+    if (parse_uint(text, 255, &code) < 0)
+        return nerr_set(e, 0, "--expect-exit: expected an exit code 0-255, got '%s'", text);
+    o->expect_exit[code / 8] |= (unsigned char)(1u << (code % 8));
+    return 0;
+}
+
+/* Environment lists ("USR1:USR2,TERM:INT") feed the same per-item setter. */
+static int for_each_item(struct options *o, const char *list, int (*fn)(struct options *, const char *, struct nerr *), struct nerr *e)
+{
+    char buf[1024];
+    if (strlen(list) >= sizeof buf)
+        return nerr_set(e, 0, "value too long: '%.40s...'", list);
+    strcpy(buf, list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+        if (fn(o, tok, e) < 0)
+            return -1;
+    return 0;
+}
+
+/* Applies one option's value; from_env selects the environment's value syntax. */
+static int apply(struct options *o, int id, const char *arg, bool from_env, struct nerr *e)
+{
+    static const char *const proc_modes[] = {"auto", "fresh", "bind", "none"};
+    static const char *const map_modes[] = {"auto", "root", "full"};
+    static const char *const fallbacks[] = {"fail", "plain"};
+    unsigned long n;
+    bool flag = true;
+    int choice;
+
+    switch (id) {
+    case 'g': case 's': case 'q': case OPT_NO_NEW_PRIVS:
+        if (from_env && parse_bool(arg, &flag) < 0)
+            return nerr_set(e, 0, "expected 1/0, true/false or yes/no, got '%s'", arg);
+        if (id == 'g') o->kill_group = flag;
+        if (id == 's') o->subreaper = flag;
+        if (id == OPT_NO_NEW_PRIVS) o->no_new_privs = flag;
+        if (id == 'q' && flag) o->verbosity = LOG_ERROR;
+        return 0;
+    case 'v':
+        if (!from_env) {
+            o->verbosity = o->verbosity < LOG_WARN ? LOG_INFO : o->verbosity + 1;
+            return 0;
+        }
+        if (parse_uint(arg, 3, &n) < 0)
+            return nerr_set(e, 0, "NESTINIT_VERBOSE: expected 0-3, got '%s'", arg);
+        o->verbosity = LOG_WARN + (int)n;
+        return 0;
+    case OPT_PROC:
+        if (parse_choice("proc", arg, proc_modes, 4, &choice, e) < 0) return -1;
+        o->proc = (enum proc_mode)choice;
+        return 0;
+    case OPT_MAP:
+        if (parse_choice("map", arg, map_modes, 3, &choice, e) < 0) return -1;
+        o->map = (enum map_mode)choice;
+        return 0;
+    case OPT_FALLBACK:
+        if (parse_choice("fallback", arg, fallbacks, 2, &choice, e) < 0) return -1;
+        o->fallback = (enum fallback_mode)choice;
+        return 0;
+    case OPT_UNSHARE:
+        return unshare_flags_parse(arg, &o->unshare_flags, e);
+    case 'r':
+        return from_env ? for_each_item(o, arg, add_rewrite, e) : add_rewrite(o, arg, e);
+    case 'e':
+        return from_env ? for_each_item(o, arg, add_expect_exit, e) : add_expect_exit(o, arg, e);
+    case 'p':
+        o->pdeathsig = signal_parse(arg, 0);
+        if (o->pdeathsig < 0)
+            return nerr_set(e, 0, "--pdeathsig: unknown signal '%s'", arg);
+        return 0;
+    case OPT_GRACE:
+        if (parse_uint(arg, 86400, &n) < 0)
+            return nerr_set(e, 0, "--grace: expected whole seconds 0-86400, got '%s'", arg);
+        o->grace_seconds = (unsigned)n;
+        return 0;
+    case OPT_HOSTNAME:
+        if (arg[0] == '\0' || strlen(arg) > 64)
+            return nerr_set(e, 0, "--hostname: expected 1-64 characters, got '%s'", arg);
+        o->hostname = arg;
+        return 0;
+    case OPT_INFO_FD:
+        if (parse_uint(arg, INT_MAX, &n) < 0)
+            return nerr_set(e, 0, "--info-fd: expected a file descriptor number, got '%s'", arg);
+        o->info_fd = (int)n;
+        return 0;
+    case OPT_INFO_FILE:
+        if (arg[0] == '\0')
+            return nerr_set(e, 0, "--info-file: empty path");
+        o->info_file = arg;
+        return 0;
+    case OPT_VERSION:
+        o->show_version = true;
+        return 0;
+    case 'h':
+        o->show_help = true;
+        return 0;
+    default:
+        return nerr_set(e, 0, "internal: unhandled option %d", id);
+    }
+}
+
+static void set_defaults(struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->proc = PROC_AUTO;
+    o->map = MAP_AUTO;
+    o->unshare_flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS;
+    o->fallback = FALLBACK_FAIL;
+    o->info_fd = -1;
+    o->verbosity = LOG_WARN;
+    for (int i = 0; i <= SIGNAL_MAX; i++)
+        o->rewrite[i] = REWRITE_NONE;
+}
+
+static int apply_environment(struct options *o, getenv_fn env, struct nerr *e)
+{
+    for (size_t i = 0; env && i < NSPECS; i++) {
+        const char *value = specs[i].env ? env(specs[i].env) : NULL;
+        if (value == NULL)
+            continue;
+        if (apply(o, specs[i].id, value, true, e) < 0) {
+            char what[NERR_TEXT];
+            snprintf(what, sizeof what, "%s", e->what);
+            return nerr_set(e, 0, "%s=%s: %s", specs[i].env, value, what);
+        }
+    }
+    return 0;
+}
+
+/* A repeatable option given on the command line replaces the environment's list. */
+static void forget_env_list(struct options *o, int id, bool *seen)
+{
+    if (*seen)
+        return;
+    *seen = true;
+    if (id == 'r')
+        for (int i = 0; i <= SIGNAL_MAX; i++)
+            o->rewrite[i] = REWRITE_NONE;
+    else
+        memset(o->expect_exit, 0, sizeof o->expect_exit);
+}
+
+static int apply_command_line(struct options *o, int argc, char **argv, struct nerr *e)
+{
+    struct option longopts[NSPECS + 1];
+    bool seen_rewrite = false, seen_expect = false;
+    memset(longopts, 0, sizeof longopts);
+    for (size_t i = 0; i < NSPECS; i++)
+        longopts[i] = (struct option){specs[i].name, specs[i].has_arg, NULL, specs[i].id};
+
+    opterr = 0;
+    optind = 0; /* full re-initialisation on both glibc and musl */
+    int c;
+    /* '+': options stop at the first non-option, so the payload's own flags are its own. */
+    while ((c = getopt_long(argc, argv, "+gr:e:sp:vqh", longopts, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            if (optopt && bad[0] == '-' && bad[1] != '-')
+                return nerr_set(e, 0, "unknown option or missing value: '-%c' (see --help)", optopt);
+            return nerr_set(e, 0, "unknown option or missing value: '%s' (see --help)", bad);
+        }
+        if (c == 'r')
+            forget_env_list(o, 'r', &seen_rewrite);
+        if (c == 'e')
+            forget_env_list(o, 'e', &seen_expect);
+        if (apply(o, c, optarg, false, e) < 0)
+            return -1;
+    }
+    o->command = argv + optind;
+    return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv, getenv_fn env, struct nerr *e)
+{
+    set_defaults(o);
+    if (apply_environment(o, env, e) < 0 || apply_command_line(o, argc, argv, e) < 0)
+        return -1;
+    if (o->show_help || o->show_version)
+        return 0;
+    if (o->command[0] == NULL)
+        return nerr_set(e, 0, "no command given: usage: nestinit [OPTIONS] [--] COMMAND [ARG...] (see --help)");
+    if (o->unshare_flags == 0 && o->hostname)
+        return nerr_set(e, 0, "--hostname needs a uts namespace, but --unshare none was given");
+    if (o->hostname)
+        o->unshare_flags |= CLONE_NEWUTS;
+    if (!(o->unshare_flags & CLONE_NEWNS) && (o->proc == PROC_FRESH || o->proc == PROC_BIND))
+        return nerr_set(e, 0, "--proc %s needs a mount namespace: add mount to --unshare", o->proc == PROC_FRESH ? "fresh" : "bind");
+    if (!(o->unshare_flags & CLONE_NEWUSER) && o->map != MAP_AUTO)
+        return nerr_set(e, 0, "--map needs a user namespace: add user to --unshare");
+    return 0;
+}
+
+bool options_expects_exit(const struct options *o, int code)
+{
+    return code >= 0 && code <= 255 && (o->expect_exit[code / 8] & (1u << (code % 8)));
+}
+
+void options_usage(int to_stdout)
+{
+    FILE *f = to_stdout ? stdout : stderr;
+    fprintf(f,
+        "nestinit %s: pid 1 for containers whose payload needs nested namespaces\n"
+        "usage: nestinit [OPTIONS] [--] COMMAND [ARG...]\n"
+        "\n"
+        "  --proc auto|fresh|bind|none  /proc for the payload (auto: fresh, else bind and say why)\n"
+        "  --map auto|root|full         id map (auto: full 1:1 when allowed, else root = your ids only)\n"
+        "  --unshare LIST|none          namespaces: user,pid,mount[,uts,ipc,net,cgroup]\n"
+        "  --fallback fail|plain        when namespaces cannot be made: fail (125) or run as plain init\n"
+        "  --hostname NAME              set the hostname (implies uts)\n"
+        "  -g, --kill-group             forward signals to the payload's process group\n"
+        "  -r, --rewrite FROM:TO        rewrite a forwarded signal (TO=0 drops it); repeatable\n"
+        "  -e, --expect-exit CODE       treat this payload exit code as 0; repeatable\n"
+        "  -s, --subreaper              be a child subreaper (automatic when not pid 1)\n"
+        "  -p, --pdeathsig SIG          signal nestinit gets when its parent dies\n"
+        "  --grace SECONDS              after the payload exits, TERM the rest and wait this long\n"
+        "  --no-new-privs               set no_new_privs for the payload\n"
+        "  --info-fd FD, --info-file PATH  write one JSON object describing the setup\n"
+        "  -v (repeatable), -q, --version, -h, --help\n"
+        "\n"
+        "Every long option also reads NESTINIT_<NAME> (e.g. NESTINIT_PROC=bind); the command line wins.\n"
+        "Exit: the payload's status, 128+N if it died of signal N, 125 nestinit failed,\n"
+        "126 payload not executable, 127 payload not found.\n",
+        NESTINIT_VERSION);
+}

@@ -1,0 +1,54 @@
+/* The command-line contract of DESIGN.md: options, their NESTINIT_* environment
+ * twins (the command line wins), validation. Pure: no side effects beyond *o. */
+#ifndef NESTINIT_OPTIONS_H
+#define NESTINIT_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "init/error.h"
+#include "reaper/signames.h"
+
+enum proc_mode { PROC_AUTO, PROC_FRESH, PROC_BIND, PROC_NONE };
+enum map_mode { MAP_AUTO, MAP_ROOT, MAP_FULL };
+enum fallback_mode { FALLBACK_FAIL, FALLBACK_PLAIN };
+
+#define REWRITE_NONE (-1)
+
+struct options {
+    enum proc_mode proc;
+    enum map_mode map;
+    int unshare_flags; /* CLONE_NEW* bits; 0 = plain init */
+    enum fallback_mode fallback;
+    bool kill_group;
+    bool subreaper;
+    bool no_new_privs;
+    int pdeathsig;                    /* 0 = none */
+    int rewrite[SIGNAL_MAX + 1];      /* REWRITE_NONE, or the target (0 = drop) */
+    unsigned char expect_exit[256 / 8]; /* bitmap of exit codes treated as 0 */
+    unsigned grace_seconds;
+    const char *hostname;
+    int info_fd; /* -1 = none */
+    const char *info_file;
+    int verbosity; /* a log_level */
+    bool show_version;
+    bool show_help;
+    char **command; /* NULL-terminated, the payload's argv */
+};
+
+typedef const char *(*getenv_fn)(const char *name);
+
+/* Fills *o from the environment (through env, may be NULL) and then argv.
+ * Returns 0, or -1 with *e describing the bad input (usage error, exit 125). */
+int options_parse(struct options *o, int argc, char **argv, getenv_fn env, struct nerr *e);
+
+bool options_expects_exit(const struct options *o, int code);
+
+/* "user,pid,mount" into buf, for messages and the info JSON. */
+const char *unshare_flags_text(int flags, char *buf, unsigned size);
+
+/* Parses "user,pid,mount" or "none"; -1 on an unknown name (named in *e). */
+int unshare_flags_parse(const char *text, int *flags, struct nerr *e);
+
+void options_usage(int to_stdout);
+
+#endif

@@ -1,0 +1,209 @@
+#include "init/outer.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init/channel.h"
+#include "init/info.h"
+#include "init/inner.h"
+#include "init/log.h"
+#include "reaper/reaper.h"
+#include "setup/diagnose.h"
+#include "setup/idmap.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+struct outer {
+    const struct options *options;
+    sigset_t caller_mask;
+    bool caller_ignored_chld;
+    int info_fd;
+    struct channel channel;
+    pid_t inner;
+};
+
+static int fail(const struct nerr *e)
+{
+    char text[2 * NERR_TEXT + 64];
+    nerr_format(e, text, sizeof text);
+    log_error("%s", text);
+    return 125;
+}
+
+/* The id maps are written through /proc/PID of the inner (fact 4). */
+static int require_procfs(struct nerr *e)
+{
+    struct statfs sf;
+    if (statfs("/proc", &sf) < 0)
+        return nerr_set(e, errno, "/proc is missing; cause: nestinit writes the new namespace's id maps through "
+                                  "/proc; fix: run it where a procfs is mounted at /proc (engines always mount one)");
+    if (sf.f_type != PROC_SUPER_MAGIC)
+        return nerr_set(e, 0, "/proc is not a procfs (filesystem type 0x%lx); fix: mount proc at /proc, do not cover it",
+                        (unsigned long)sf.f_type);
+    return 0;
+}
+
+/* clone(2) without a stack behaves like fork: the child continues here on a
+ * copy of our stack, already inside the new namespaces (as bubblewrap does). */
+static pid_t clone_into_namespaces(int flags)
+{
+    return (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
+}
+
+static void stop_inner(struct outer *st)
+{
+    kill(st->inner, SIGKILL);
+    waitpid(st->inner, NULL, 0);
+    channel_close(&st->channel);
+    st->inner = 0;
+}
+
+/* --fallback plain: what the payload gets when namespaces cannot be made. */
+static int run_plain(struct outer *st, const char *why)
+{
+    if (why)
+        log_warn("running as a plain init without new namespaces (--fallback plain): %s", why);
+    if (st->info_fd >= 0) {
+        struct nerr e;
+        const struct info info = {.options = st->options, .mode = "plain", .proc = PROC_NONE, .map = MAP_AUTO,
+                                  .fallback_reason = why};
+        if (info_write(st->info_fd, &info, &e) < 0)
+            return fail(&e);
+    }
+    supervise_payload(st->options, &st->caller_mask, st->caller_ignored_chld);
+}
+
+static int namespaces_failed(struct outer *st, struct nerr *e)
+{
+    char text[2 * NERR_TEXT + 64];
+    if (st->options->fallback != FALLBACK_PLAIN)
+        return fail(e);
+    nerr_format(e, text, sizeof text);
+    return run_plain(st, text);
+}
+
+static int start_inner(struct outer *st, struct nerr *e)
+{
+    char list[128];
+    int flags = st->options->unshare_flags;
+    if (channel_open(&st->channel, e) < 0)
+        return -1;
+    st->inner = clone_into_namespaces(flags);
+    if (st->inner < 0) {
+        channel_close(&st->channel);
+        nerr_set(e, errno, "cannot create namespaces (clone %s)", unshare_flags_text(flags, list, sizeof list));
+        diagnose_namespace_failure(e, flags);
+        return -1;
+    }
+    if (st->inner == 0) {
+        const struct inner_context ctx = {
+            .options = st->options, .channel = &st->channel, .info_fd = st->info_fd,
+            .caller_mask = &st->caller_mask, .caller_ignored_chld = st->caller_ignored_chld,
+        };
+        inner_main(&ctx);
+    }
+    channel_keep_outer_ends(&st->channel);
+    return 0;
+}
+
+static void warn_proc_fallback(const struct proc_result *proc)
+{
+    if (proc->used == PROC_BIND && proc->reason[0])
+        log_warn("/proc is a recursive bind of the container's /proc, so it lists the container's processes, not only "
+                 "this namespace's: %s; for a fresh /proc: %s",
+                 proc->reason, PROC_UNMASK_FIX);
+}
+
+/* Waits for the inner's report; on failure collects it and says why. */
+static int await_inner(struct outer *st, struct inner_report *report, struct nerr *e)
+{
+    if (!channel_read_report(&st->channel, report)) {
+        int status = 0;
+        waitpid(st->inner, &status, 0);
+        st->inner = 0;
+        return nerr_set(e, 0, "the inner init ended during setup without a report (exit status %d)",
+                        reaper_exit_code(status));
+    }
+    if (report->kind != REPORT_READY) {
+        *e = report->error;
+        stop_inner(st);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_info(struct outer *st, const struct inner_report *report, enum map_mode map, struct nerr *e)
+{
+    const struct info info = {
+        .options = st->options, .mode = "nested", .inner_pid = st->inner, .proc = report->proc.used,
+        .proc_reason = report->proc.reason,
+        .map = (st->options->unshare_flags & CLONE_NEWUSER) ? map : MAP_AUTO,
+    };
+    if (info_write(st->info_fd, &info, e) < 0)
+        return -1;
+    return channel_release(&st->channel) ? 0 : nerr_set(e, EPIPE, "release the inner init after --info");
+}
+
+static int run_nested(struct outer *st)
+{
+    struct nerr e;
+    struct inner_report report;
+    enum map_mode map = MAP_AUTO;
+
+    if ((st->options->unshare_flags & CLONE_NEWUSER) && require_procfs(&e) < 0)
+        return fail(&e);
+    if (start_inner(st, &e) < 0)
+        return namespaces_failed(st, &e);
+    if (st->options->unshare_flags & CLONE_NEWUSER) {
+        if (idmap_apply(st->inner, st->options->map, &map, &e) < 0) {
+            stop_inner(st);
+            return namespaces_failed(st, &e);
+        }
+    }
+    channel_release(&st->channel); /* a dead inner shows up as EOF below */
+    if (await_inner(st, &report, &e) < 0) {
+        if (st->inner)
+            stop_inner(st);
+        return fail(&e);
+    }
+    warn_proc_fallback(&report.proc);
+    if (st->info_fd >= 0 && write_info(st, &report, map, &e) < 0) {
+        stop_inner(st);
+        return fail(&e);
+    }
+    channel_close(&st->channel);
+    if (chdir("/") < 0)
+        log_debug("chdir /: %s", strerror(errno));
+
+    /* The inner applies --rewrite and --kill-group; we pass signals on as they are. */
+    const struct reaper_config cfg = {.kill_group = false, .rewrite = NULL};
+    return reaper_exit_code(reaper_run(&cfg, st->inner));
+}
+
+int outer_run(const struct options *o)
+{
+    struct nerr e;
+    struct outer st = {.options = o, .info_fd = -1, .channel = {{-1, -1}, {-1, -1}}};
+
+    st.info_fd = info_open(o, &e);
+    if (st.info_fd == -2)
+        return fail(&e);
+    reaper_block_signals(&st.caller_mask, &st.caller_ignored_chld);
+    if (o->pdeathsig && prctl(PR_SET_PDEATHSIG, o->pdeathsig, 0, 0, 0) < 0)
+        log_warn("--pdeathsig: %s", strerror(errno));
+    /* Orphans of our own descendants must come to us when we are not pid 1. */
+    if ((o->subreaper || getpid() != 1) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        log_warn("cannot become a child subreaper: %s", strerror(errno));
+    if (o->unshare_flags == 0)
+        return run_plain(&st, NULL);
+    return run_nested(&st);
+}

@@ -1,0 +1,4 @@
+#ifndef NESTINIT_VERSION_H
+#define NESTINIT_VERSION_H
+#define NESTINIT_VERSION "0.1.0"
+#endif

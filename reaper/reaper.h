@@ -1,0 +1,31 @@
+/* The one event loop of both inits: wait for a signal, reap every zombie on
+ * SIGCHLD, forward everything else to the child. Blocks in sigwaitinfo, so an
+ * idle init never wakes up. */
+#ifndef NESTINIT_REAPER_H
+#define NESTINIT_REAPER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct reaper_config {
+    bool kill_group;    /* forward to the child's process group */
+    const int *rewrite; /* indexed by signal: REWRITE_NONE, or target (0 = drop); may be NULL */
+};
+
+/* Blocks every signal (the caller's mask goes to *old, for the payload) and
+ * makes sure SIGCHLD is not ignored, which would make children unreapable.
+ * *chld_ignored tells whether the caller had it ignored. */
+void reaper_block_signals(sigset_t *old, bool *chld_ignored);
+
+/* Runs the loop until `child` has exited; returns its wait status. */
+int reaper_run(const struct reaper_config *cfg, pid_t child);
+
+/* After the payload: SIGTERM every other process of our pid namespace (only
+ * when we are its pid 1) and reap for up to `seconds`. */
+void reaper_grace(unsigned seconds);
+
+/* Wait status -> exit code: the code, or 128+N for death by signal N. */
+int reaper_exit_code(int status);
+
+#endif

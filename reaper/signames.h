@@ -1,0 +1,14 @@
+/* Signal names <-> numbers: "TERM", "SIGTERM", "sigterm", "15", "RTMIN+2". */
+#ifndef NESTINIT_SIGNAMES_H
+#define NESTINIT_SIGNAMES_H
+
+#define SIGNAL_MAX 64 /* highest signal number nestinit handles (Linux _NSIG - 1) */
+
+/* Returns the signal number, or -1 when the text names no signal. 0 only when
+ * allow_zero is set ("0" = no signal, used by --rewrite FROM:0 to drop). */
+int signal_parse(const char *text, int allow_zero);
+
+/* "TERM", "RTMIN+3", or NULL when out of range. buf needs 12 bytes. */
+const char *signal_name(int sig, char *buf);
+
+#endif

@@ -1,0 +1,79 @@
+#include "setup/idmap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "init/log.h"
+#include "setup/caps.h"
+#include "setup/files.h"
+
+static int write_proc_file(pid_t child, const char *name, const char *text, struct nerr *e)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)child, name);
+    if (file_write_all(path, text) < 0)
+        return nerr_set(e, errno, "write %s of the inner init (%s)", name, path);
+    return 0;
+}
+
+static int full_map_text(const char *self_map, char *text, size_t size, struct nerr *e)
+{
+    char current[8192];
+    struct id_range ranges[IDMAP_MAX_RANGES];
+    if (file_read_all(self_map, current, sizeof current) < 0)
+        return nerr_set(e, errno, "read %s", self_map);
+    int n = idmap_parse(current, ranges, IDMAP_MAX_RANGES);
+    if (n <= 0 || idmap_full_text(ranges, n, text, size) < 0)
+        return nerr_set(e, EINVAL, "parse %s ('%.60s')", self_map, current);
+    return 0;
+}
+
+static int write_full(pid_t child, struct nerr *e)
+{
+    char uid_text[8192], gid_text[8192];
+    if (full_map_text("/proc/self/uid_map", uid_text, sizeof uid_text, e) < 0 ||
+        full_map_text("/proc/self/gid_map", gid_text, sizeof gid_text, e) < 0)
+        return -1;
+    if (write_proc_file(child, "uid_map", uid_text, e) < 0 || write_proc_file(child, "gid_map", gid_text, e) < 0) {
+        nerr_hint(e, "cause: a full map needs CAP_SETUID and CAP_SETGID over every id of this namespace; fix: --map root");
+        return -1;
+    }
+    return 0;
+}
+
+static int write_root(pid_t child, struct nerr *e)
+{
+    char uid_text[64], gid_text[64];
+    idmap_root_text((unsigned long)geteuid(), uid_text, sizeof uid_text);
+    idmap_root_text((unsigned long)getegid(), gid_text, sizeof gid_text);
+    /* Unprivileged gid_map writes need setgroups denied first (kernel fact 4);
+     * a kernel without the file (before 3.19) does not need it. */
+    if (write_proc_file(child, "setgroups", "deny", e) < 0 && e->errnum != ENOENT)
+        return -1;
+    if (write_proc_file(child, "uid_map", uid_text, e) < 0) {
+        if (e->errnum == EPERM && geteuid() == 0 && !caps_have(CAP_SETFCAP))
+            nerr_hint(e, "cause: mapping uid 0 needs CAP_SETFCAP (Linux >= 5.12) and this process lacks it; "
+                         "fix: docker/podman run --cap-add SETFCAP (in Docker's default set; --cap-drop ALL removes it) or run the container as a non-root --user");
+        return -1;
+    }
+    return write_proc_file(child, "gid_map", gid_text, e);
+}
+
+int idmap_apply(pid_t child, enum map_mode mode, enum map_mode *used, struct nerr *e)
+{
+    if (mode == MAP_FULL || (mode == MAP_AUTO && caps_have(CAP_SETUID) && caps_have(CAP_SETGID))) {
+        if (write_full(child, e) == 0) {
+            *used = MAP_FULL;
+            return 0;
+        }
+        if (mode == MAP_FULL)
+            return -1;
+        log_info("full id map refused (%s), using the root map", strerror(e->errnum));
+    }
+    *used = MAP_ROOT;
+    return write_root(child, e);
+}

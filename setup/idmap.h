@@ -1,0 +1,33 @@
+/* User namespace id maps: parse /proc/PID/{uid,gid}_map text, compute the map the
+ * inner gets (full 1:1 or root-only), write it from the outer (kernel fact 4). */
+#ifndef NESTINIT_IDMAP_H
+#define NESTINIT_IDMAP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "init/error.h"
+#include "init/options.h"
+
+#define IDMAP_MAX_RANGES 340 /* the kernel's limit of lines per map since 4.15 */
+
+struct id_range {
+    unsigned long inside, outside, count;
+};
+
+/* Parses map text ("0 1000 1\n1 100000 65536\n"); returns the number of ranges or -1. */
+int idmap_parse(const char *text, struct id_range *ranges, int max);
+
+/* The child map that maps every id of the current namespace to itself: ranges
+ * sorted, adjacent ones merged. Returns 0, or -1 when text does not fit. */
+int idmap_full_text(const struct id_range *current, int n, char *text, size_t size);
+
+/* Map of the child's 0 to `id` only. */
+void idmap_root_text(unsigned long id, char *text, size_t size);
+
+/* Writes setgroups (root mode) and both maps of `child`. Tries the full map when
+ * mode is auto and the caller holds CAP_SETUID+CAP_SETGID, falls back to root
+ * on EPERM. *used says which was written. */
+int idmap_apply(pid_t child, enum map_mode mode, enum map_mode *used, struct nerr *e);
+
+#endif

@@ -1,0 +1,103 @@
+#include "setup/mountinfo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Copies one space-separated field, decoding the kernel's \ooo escapes. */
+static const char *take_field(const char *p, char *out, size_t size)
+{
+    size_t n = 0;
+    while (*p == ' ')
+        p++;
+    if (*p == '\0' || *p == '\n')
+        return NULL;
+    while (*p && *p != ' ' && *p != '\n') {
+        char c = *p++;
+        if (c == '\\' && p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7') {
+            c = (char)(((p[0] - '0') << 6) | ((p[1] - '0') << 3) | (p[2] - '0'));
+            p += 3;
+        }
+        if (n + 1 >= size)
+            return NULL;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return p;
+}
+
+int mountinfo_parse_line(const char *line, struct mount_entry *m)
+{
+    char field[MOUNTINFO_PATH_MAX];
+    char *end;
+    const char *p = line;
+
+    memset(m, 0, sizeof *m);
+    if (!(p = take_field(p, field, sizeof field)))
+        return -1;
+    m->id = (int)strtol(field, &end, 10);
+    if (*end)
+        return -1;
+    if (!(p = take_field(p, field, sizeof field)))
+        return -1;
+    m->parent = (int)strtol(field, &end, 10);
+    if (*end)
+        return -1;
+    if (!(p = take_field(p, field, sizeof field)) ||         /* major:minor */
+        !(p = take_field(p, field, sizeof field)) ||         /* root */
+        !(p = take_field(p, m->mount_point, sizeof m->mount_point)) ||
+        !(p = take_field(p, m->options, sizeof m->options)))
+        return -1;
+    /* Optional fields (shared:N, master:N, ...) until the lone "-". */
+    do {
+        if (!(p = take_field(p, field, sizeof field)))
+            return -1;
+    } while (strcmp(field, "-") != 0);
+    if (!(p = take_field(p, m->fstype, sizeof m->fstype)))
+        return -1;
+    if (!take_field(p, m->source, sizeof m->source))
+        m->source[0] = '\0';
+    return 0;
+}
+
+bool mount_option_has(const char *options, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = options; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (strncmp(p, word, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return true;
+    return false;
+}
+
+static void append_path(char *list, size_t size, const char *path)
+{
+    size_t used = strlen(list);
+    snprintf(list + used, size - used, "%s%s", used ? ", " : "", path);
+}
+
+/* Each line is parsed twice (find /proc, then its children) to keep no table. */
+int proc_masks_find(const char *mountinfo, struct proc_masks *masks)
+{
+    struct mount_entry m;
+    int proc_id = -1;
+    memset(masks, 0, sizeof *masks);
+
+    for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (mountinfo_parse_line(line, &m) == 0 && strcmp(m.mount_point, "/proc") == 0)
+            proc_id = strcmp(m.fstype, "proc") == 0 ? m.id : -1; /* the last one is on top */
+    if (proc_id < 0)
+        return -1;
+
+    for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (mountinfo_parse_line(line, &m) < 0 || m.parent != proc_id)
+            continue;
+        if (strcmp(m.fstype, "proc") == 0 && mount_option_has(m.options, "ro")) {
+            masks->readonly++;
+            append_path(masks->readonly_paths, sizeof masks->readonly_paths, m.mount_point);
+        } else {
+            masks->masked++;
+            append_path(masks->masked_paths, sizeof masks->masked_paths, m.mount_point);
+        }
+    }
+    return 0;
+}

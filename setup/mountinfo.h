@@ -1,0 +1,37 @@
+/* /proc/PID/mountinfo parsing and the detection of masked /proc sub-mounts
+ * (kernel fact 1: their presence is why a fresh procfs is refused). Pure. */
+#ifndef NESTINIT_MOUNTINFO_H
+#define NESTINIT_MOUNTINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MOUNTINFO_PATH_MAX 512
+
+struct mount_entry {
+    int id, parent;
+    char mount_point[MOUNTINFO_PATH_MAX]; /* octal escapes (\040) decoded */
+    char options[128];                    /* per-mount options: "rw,nosuid,..." */
+    char fstype[32];
+    char source[128];
+};
+
+/* Parses one line; 0 on success, -1 on a malformed line. */
+int mountinfo_parse_line(const char *line, struct mount_entry *m);
+
+/* True when the comma list `options` contains exactly `word`. */
+bool mount_option_has(const char *options, const char *word);
+
+/* What covers parts of the topmost procfs at /proc. */
+struct proc_masks {
+    int masked;   /* sub-mounts hiding a path (a /dev/null bind, a tmpfs) */
+    int readonly; /* procfs sub-mounts made read-only (/proc/sys, ...) */
+    char masked_paths[512];
+    char readonly_paths[512];
+};
+
+/* Scans mountinfo text for sub-mounts of the topmost /proc. Returns 0, or -1
+ * when no procfs is mounted at /proc. */
+int proc_masks_find(const char *mountinfo, struct proc_masks *masks);
+
+#endif

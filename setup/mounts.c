@@ -1,0 +1,31 @@
+#include "setup/mounts.h"
+
+#include <errno.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+
+int mounts_make_private(struct nerr *e)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return nerr_set(e, errno, "make / recursively private in the new mount namespace");
+    return 0;
+}
+
+int mount_locked_flags(const char *path, unsigned long *flags, struct nerr *e)
+{
+    static const struct {
+        unsigned long st, ms;
+    } map[] = {
+        {ST_RDONLY, MS_RDONLY},     {ST_NOSUID, MS_NOSUID},         {ST_NODEV, MS_NODEV},
+        {ST_NOEXEC, MS_NOEXEC},     {ST_NOATIME, MS_NOATIME},       {ST_NODIRATIME, MS_NODIRATIME},
+        {ST_RELATIME, MS_RELATIME},
+    };
+    struct statvfs sv;
+    if (statvfs(path, &sv) < 0)
+        return nerr_set(e, errno, "read the mount flags of %s", path);
+    *flags = 0;
+    for (unsigned i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (sv.f_flag & map[i].st)
+            *flags |= map[i].ms;
+    return 0;
+}

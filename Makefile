@@ -43,16 +43,19 @@ $(DEPS)/.stamp: mk/musl-deps.sh
 
 $(BUILD)/obj/%.o: %.c $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC_MUSL) $(CFLAGS_REL) $(DEPS_INCLUDE) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC_MUSL) $(CFLAGS_REL) $(DEPS_INCLUDE) -c $< -o $@
 
 $(BUILD)/nestinit: $(OBJS) $(DEPS_STAMP)
-	$(CC_MUSL) $(LDFLAGS_REL) -o $@ $(OBJS) $(DEPS_LIBS)
+	@echo "  LD      $@"
+	@$(CC_MUSL) $(LDFLAGS_REL) -o $@ $(OBJS) $(DEPS_LIBS)
 	@file $@ | grep -q 'statically linked' || { echo "$@ is not static" >&2; exit 1; }
 	@echo "built $@: $$(stat -c %s $@) bytes, static"
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_SRCS) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -g -O1 $(SAN) -Wno-missing-prototypes -o $@ $< $(UNIT_SRCS)
+	@echo "  CC      $@ (ASan/UBSan)"
+	@$(CC) $(CFLAGS_COMMON) -g -O1 $(SAN) -Wno-missing-prototypes -o $@ $< $(UNIT_SRCS)
 
 unit: $(UNIT_TESTS)
 

@@ -2,12 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "init/json.h"
 #include "init/version.h"
 #include "setup/files.h"
 #include "setup/seccomp_probe.h"
@@ -29,55 +29,25 @@ int info_open(const struct options *o, struct nerr *e)
     return -1;
 }
 
-struct json {
-    char buf[16384];
-    size_t used;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct json *j, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(j->buf + j->used, sizeof j->buf - j->used, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        j->used = j->used + (size_t)n < sizeof j->buf ? j->used + (size_t)n : sizeof j->buf - 1;
-}
-
 static void put_string(struct json *j, const char *key, const char *value)
 {
-    if (value == NULL) {
-        put(j, ",\"%s\":null", key);
-        return;
-    }
-    put(j, ",\"%s\":\"", key);
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            put(j, "\\%c", *p);
-        else if (*p == '\n')
-            put(j, "\\n");
-        else if (*p < 0x20)
-            put(j, "\\u%04x", *p);
-        else
-            put(j, "%c", *p);
-    }
-    put(j, "\"");
+    json_member_string(j, key, value, 0);
 }
 
 static void put_namespaces(struct json *j, const char *key, const char *proc_dir)
 {
     static const char *const names[] = {"user", "pid", "mnt", "uts", "ipc", "net", "cgroup"};
-    put(j, ",\"%s\":{", key);
+    json_raw(j, ",\"%s\":{", key);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[64];
         struct stat st;
         snprintf(path, sizeof path, "%s/ns/%s", proc_dir, names[i]);
         if (stat(path, &st) == 0)
-            put(j, "%s\"%s\":%lu", i ? "," : "", names[i], (unsigned long)st.st_ino);
+            json_raw(j, "%s\"%s\":%lu", i ? "," : "", names[i], (unsigned long)st.st_ino);
         else
-            put(j, "%s\"%s\":null", i ? "," : "", names[i]);
+            json_raw(j, "%s\"%s\":null", i ? "," : "", names[i]);
     }
-    put(j, "}");
+    json_raw(j, "}");
 }
 
 static void put_map(struct json *j, const char *key, const char *proc_dir, const char *file)
@@ -114,14 +84,14 @@ int info_write(int fd, const struct info *info, struct nerr *e)
 
     snprintf(inner_dir, sizeof inner_dir, "/proc/%d", (int)(info->inner_pid ? info->inner_pid : getpid()));
     seccomp_state_read(&sc);
-    put(&j, "{\"version\":\"%s\"", NESTINIT_VERSION);
+    json_raw(&j, "{\"version\":\"%s\"", NESTINIT_VERSION);
     put_string(&j, "mode", info->mode);
     put_string(&j, "fallback_reason", info->fallback_reason);
-    put(&j, ",\"outer_pid\":%d", (int)getpid());
+    json_raw(&j, ",\"outer_pid\":%d", (int)getpid());
     if (info->inner_pid)
-        put(&j, ",\"inner_pid\":%d", (int)info->inner_pid);
+        json_raw(&j, ",\"inner_pid\":%d", (int)info->inner_pid);
     else
-        put(&j, ",\"inner_pid\":null");
+        json_raw(&j, ",\"inner_pid\":null");
     put_string(&j, "unshare", unshare_flags_text(info->inner_pid ? info->options->unshare_flags : 0, unshare, sizeof unshare));
     put_string(&j, "proc", proc_names[info->proc]);
     put_string(&j, "proc_reason", info->proc_reason && info->proc_reason[0] ? info->proc_reason : NULL);
@@ -130,7 +100,7 @@ int info_write(int fd, const struct info *info, struct nerr *e)
     put_map(&j, "gid_map", inner_dir, "gid_map");
     put_namespaces(&j, "namespaces", inner_dir);
     put_namespaces(&j, "outer_namespaces", "/proc/self");
-    put(&j, ",\"seccomp\":{\"mode\":%d,\"filters\":%d,\"api\":%u}}\n", sc.mode, sc.filters, sc.api);
+    json_raw(&j, ",\"seccomp\":{\"mode\":%d,\"filters\":%d,\"api\":%u}}\n", sc.mode, sc.filters, sc.api);
 
     ssize_t n = write(fd, j.buf, j.used);
     int saved = errno;

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "init/check_print.h"
 #include "init/log.h"
 #include "init/options.h"
 #include "init/outer.h"
@@ -26,6 +27,12 @@ int main(int argc, char **argv)
     if (o.show_version) {
         printf("nestinit %s\n", NESTINIT_VERSION);
         return 0;
+    }
+    if (o.check) {
+        static struct check_report report;
+        check_run(&o, &report);
+        check_print(&report, o.json);
+        return report.defaults_work ? 0 : 1;
     }
     return outer_run(&o);
 }

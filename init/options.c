@@ -14,7 +14,7 @@
 
 enum {
     OPT_PROC = 256, OPT_MAP, OPT_UNSHARE, OPT_FALLBACK, OPT_GRACE, OPT_HOSTNAME,
-    OPT_INFO_FD, OPT_INFO_FILE, OPT_NO_NEW_PRIVS, OPT_VERSION,
+    OPT_INFO_FD, OPT_INFO_FILE, OPT_NO_NEW_PRIVS, OPT_VERSION, OPT_CHECK, OPT_JSON,
 };
 
 /* One row per option: getopt's entry plus the environment variable that mirrors it. */
@@ -42,6 +42,8 @@ static const struct option_spec specs[] = {
     {"info-file", required_argument, OPT_INFO_FILE, "NESTINIT_INFO_FILE"},
     {"verbose", no_argument, 'v', "NESTINIT_VERBOSE"},
     {"quiet", no_argument, 'q', "NESTINIT_QUIET"},
+    {"check", no_argument, OPT_CHECK, NULL},
+    {"json", no_argument, OPT_JSON, NULL},
     {"version", no_argument, OPT_VERSION, NULL},
     {"help", no_argument, 'h', NULL},
 };
@@ -186,7 +188,7 @@ static int apply(struct options *o, int id, const char *arg, bool from_env, stru
     static const char *const fallbacks[] = {"fail", "plain"};
     unsigned long n;
     bool flag = true;
-    int choice;
+    int choice = 0;
 
     switch (id) {
     case 'g': case 's': case 'q': case OPT_NO_NEW_PRIVS:
@@ -251,6 +253,12 @@ static int apply(struct options *o, int id, const char *arg, bool from_env, stru
         return 0;
     case OPT_VERSION:
         o->show_version = true;
+        return 0;
+    case OPT_CHECK:
+        o->check = true;
+        return 0;
+    case OPT_JSON:
+        o->json = true;
         return 0;
     case 'h':
         o->show_help = true;
@@ -336,7 +344,9 @@ int options_parse(struct options *o, int argc, char **argv, getenv_fn env, struc
     set_defaults(o);
     if (apply_environment(o, env, e) < 0 || apply_command_line(o, argc, argv, e) < 0)
         return -1;
-    if (o->show_help || o->show_version)
+    if (o->json && !o->check)
+        return nerr_set(e, 0, "--json goes with --check");
+    if (o->show_help || o->show_version || o->check)
         return 0;
     if (o->command[0] == NULL)
         return nerr_set(e, 0, "no command given: usage: nestinit [OPTIONS] [--] COMMAND [ARG...] (see --help)");
@@ -376,6 +386,7 @@ void options_usage(int to_stdout)
         "  --grace SECONDS              after the payload exits, TERM the rest and wait this long\n"
         "  --no-new-privs               set no_new_privs for the payload\n"
         "  --info-fd FD, --info-file PATH  write one JSON object describing the setup\n"
+        "  --check [--json]             run no payload: probe every step, print ok or cause and fix\n"
         "  -v (repeatable), -q, --version, -h, --help\n"
         "\n"
         "Every long option also reads NESTINIT_<NAME> (e.g. NESTINIT_PROC=bind); the command line wins.\n"

@@ -32,6 +32,8 @@ struct options {
     int verbosity; /* a log_level */
     bool show_version;
     bool show_help;
+    bool check; /* --check: probe, run no payload */
+    bool json;  /* --check output as JSON */
     char **command; /* NULL-terminated, the payload's argv */
 };
 

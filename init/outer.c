@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include "reaper/reaper.h"
 #include "setup/diagnose.h"
 #include "setup/idmap.h"
+#include "setup/nsclone.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -35,7 +35,7 @@ static int fail(const struct nerr *e)
 {
     char text[2 * NERR_TEXT + 64];
     nerr_format(e, text, sizeof text);
-    log_error("%s", text);
+    log_error("%s (nestinit --check probes every step)", text);
     return 125;
 }
 
@@ -50,13 +50,6 @@ static int require_procfs(struct nerr *e)
         return nerr_set(e, 0, "/proc is not a procfs (filesystem type 0x%lx); fix: mount proc at /proc, do not cover it",
                         (unsigned long)sf.f_type);
     return 0;
-}
-
-/* clone(2) without a stack behaves like fork: the child continues here on a
- * copy of our stack, already inside the new namespaces (as bubblewrap does). */
-static pid_t clone_into_namespaces(int flags)
-{
-    return (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
 }
 
 static void stop_inner(struct outer *st)
@@ -97,7 +90,7 @@ static int start_inner(struct outer *st, struct nerr *e)
     int flags = st->options->unshare_flags;
     if (channel_open(&st->channel, e) < 0)
         return -1;
-    st->inner = clone_into_namespaces(flags);
+    st->inner = nsclone(flags);
     if (st->inner < 0) {
         channel_close(&st->channel);
         nerr_set(e, errno, "cannot create namespaces (clone %s)", unshare_flags_text(flags, list, sizeof list));

@@ -43,9 +43,10 @@ int mountinfo_parse_line(const char *line, struct mount_entry *m)
     m->parent = (int)strtol(field, &end, 10);
     if (*end)
         return -1;
-    if (!(p = take_field(p, field, sizeof field)) ||         /* major:minor */
-        !(p = take_field(p, field, sizeof field)) ||         /* root */
-        !(p = take_field(p, m->mount_point, sizeof m->mount_point)) ||
+    for (int skip = 0; skip < 2; skip++) /* major:minor, root */
+        if (!(p = take_field(p, field, sizeof field)))
+            return -1;
+    if (!(p = take_field(p, m->mount_point, sizeof m->mount_point)) ||
         !(p = take_field(p, m->options, sizeof m->options)))
         return -1;
     /* Optional fields (shared:N, master:N, ...) until the lone "-". */

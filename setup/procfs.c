@@ -11,7 +11,7 @@
 #include "setup/mounts.h"
 
 /* Explains a refused fresh mount from what mountinfo shows over /proc. */
-static void explain_refusal(int errnum, char *reason, size_t size)
+void procfs_explain_refusal(int errnum, char *reason, size_t size)
 {
     static char mountinfo[65536];
     struct proc_masks masks;
@@ -32,7 +32,7 @@ static void explain_refusal(int errnum, char *reason, size_t size)
     }
 }
 
-static int mount_fresh(struct nerr *e)
+int procfs_mount_fresh(struct nerr *e)
 {
     unsigned long flags;
     if (mount_locked_flags("/proc", &flags, e) < 0)
@@ -43,7 +43,7 @@ static int mount_fresh(struct nerr *e)
     return 0;
 }
 
-static int mount_bind(struct nerr *e)
+int procfs_mount_bind(struct nerr *e)
 {
     /* MS_REC keeps the locked masks; a non-recursive bind would be refused. */
     if (mount("/proc", "/proc", NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -58,19 +58,19 @@ int procfs_setup(enum proc_mode mode, struct proc_result *r, struct nerr *e)
     if (mode == PROC_NONE)
         return 0;
     if (mode == PROC_BIND)
-        return mount_bind(e);
-    if (mount_fresh(e) == 0) {
+        return procfs_mount_bind(e);
+    if (procfs_mount_fresh(e) == 0) {
         r->used = PROC_FRESH;
         return 0;
     }
-    explain_refusal(e->errnum, r->reason, sizeof r->reason);
+    procfs_explain_refusal(e->errnum, r->reason, sizeof r->reason);
     if (mode == PROC_FRESH) {
         snprintf(e->what, sizeof e->what, "--proc fresh: %s", r->reason);
         e->errnum = 0;
         nerr_hint(e, "fix: " PROC_UNMASK_FIX "; or use --proc auto to fall back to a bind of the container's /proc");
         return -1;
     }
-    if (mount_bind(e) < 0)
+    if (procfs_mount_bind(e) < 0)
         return -1;
     r->used = PROC_BIND;
     return 0;

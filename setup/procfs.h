@@ -3,6 +3,8 @@
 #ifndef NESTINIT_PROCFS_H
 #define NESTINIT_PROCFS_H
 
+#include <stddef.h>
+
 #include "init/error.h"
 #include "init/options.h"
 
@@ -13,6 +15,11 @@ struct proc_result {
 
 /* Must run in the new mount namespace, in a process of the new pid namespace. */
 int procfs_setup(enum proc_mode mode, struct proc_result *r, struct nerr *e);
+
+/* The single steps, for --check. */
+int procfs_mount_fresh(struct nerr *e);
+int procfs_mount_bind(struct nerr *e);
+void procfs_explain_refusal(int errnum, char *reason, size_t size);
 
 /* The engine flags that let a fresh procfs be mounted, for messages. */
 #define PROC_UNMASK_FIX                                                                 \

@@ -1,0 +1,50 @@
+#include "init/check_print.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "init/json.h"
+#include "init/version.h"
+
+static void print_json(const struct check_report *r)
+{
+    static struct json j;
+    j.used = 0;
+    json_raw(&j, "{\"version\":\"%s\",\"ok\":%s,\"result\":", NESTINIT_VERSION, r->defaults_work ? "true" : "false");
+    json_string(&j, r->result);
+    json_raw(&j, ",\"steps\":[");
+    for (int i = 0; i < r->count; i++) {
+        json_raw(&j, "%s{", i ? "," : "");
+        json_member_string(&j, "name", r->steps[i].name, 1);
+        json_member_string(&j, "status", check_status_name(r->steps[i].status), 0);
+        /* The fix travels in its own member; in text it ends the line. */
+        char detail[sizeof r->steps[i].detail];
+        snprintf(detail, sizeof detail, "%s", r->steps[i].detail);
+        char *fix = strstr(detail, "fix: ");
+        if (fix) {
+            char *cut = fix > detail + 1 && fix[-2] == ';' ? fix - 2 : fix;
+            fix += 5;
+            json_member_string(&j, "fix", fix, 0);
+            *cut = '\0';
+        } else {
+            json_member_string(&j, "fix", NULL, 0);
+        }
+        json_member_string(&j, "detail", detail, 0);
+        json_raw(&j, "}");
+    }
+    json_raw(&j, "]}\n");
+    fputs(j.buf, stdout);
+}
+
+void check_print(const struct check_report *r, bool json)
+{
+    if (json) {
+        print_json(r);
+        return;
+    }
+    printf("nestinit %s --check (uid %d, pid %d)\n", NESTINIT_VERSION, (int)getuid(), (int)getpid());
+    for (int i = 0; i < r->count; i++)
+        printf("%s %s: %s\n", check_status_name(r->steps[i].status), r->steps[i].name, r->steps[i].detail);
+    printf("result: %s\n", r->result);
+}

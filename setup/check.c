@@ -1,0 +1,298 @@
+#include "setup/check.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init/channel.h"
+#include "setup/caps.h"
+#include "setup/diagnose.h"
+#include "setup/files.h"
+#include "setup/idmap.h"
+#include "setup/mounts.h"
+#include "setup/nsclone.h"
+#include "setup/procfs.h"
+#include "setup/seccomp_probe.h"
+
+#define SECCOMP_FIX                                                                                 \
+    "fix: docker run --security-opt seccomp=nestinit.json (contrib/seccomp in nestinit's source; "  \
+    "or seccomp=unconfined), Kubernetes securityContext.seccompProfile {type: Localhost, "           \
+    "localhostProfile: nestinit.json}"
+
+const char *check_status_name(enum check_status s)
+{
+    static const char *const names[] = {"ok", "info", "warn", "FAIL", "skip"};
+    return names[s];
+}
+
+__attribute__((format(printf, 4, 5))) static struct check_step *add(struct check_report *r, const char *name,
+                                                                    enum check_status status, const char *fmt, ...)
+{
+    struct check_step *s = &r->steps[r->count < CHECK_MAX_STEPS - 1 ? r->count++ : r->count];
+    va_list ap;
+    s->name = name;
+    s->status = status;
+    va_start(ap, fmt);
+    vsnprintf(s->detail, sizeof s->detail, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static void add_error(struct check_report *r, const char *name, const struct nerr *e)
+{
+    char text[2 * NERR_TEXT];
+    nerr_format(e, text, sizeof text);
+    add(r, name, CHECK_FAIL, "%s", text);
+}
+
+static void check_seccomp(struct check_report *r)
+{
+    struct seccomp_state sc;
+    seccomp_state_read(&sc);
+    if (sc.mode == 2 && seccomp_filter_refuses_mounts())
+        add(r, "seccomp", CHECK_WARN,
+            "mode 2 (filter), %d filter(s), kernel API level %u: the filter refuses mount-family calls "
+            "(umount2 of a missing path gives EPERM where the kernel says ENOENT), as Docker's default profile does; "
+            SECCOMP_FIX, sc.filters, sc.api);
+    else if (sc.mode == 2)
+        add(r, "seccomp", CHECK_OK, "mode 2 (filter), %d filter(s), kernel API level %u: mount-family calls pass",
+            sc.filters, sc.api);
+    else
+        add(r, "seccomp", CHECK_OK, "mode %d (no filter), kernel API level %u", sc.mode, sc.api);
+}
+
+static void check_capabilities(struct check_report *r)
+{
+    char *text = NULL;
+    cap_t caps = cap_get_proc();
+    if (caps)
+        text = cap_to_text(caps, NULL);
+    bool setid = caps_have(CAP_SETUID) && caps_have(CAP_SETGID);
+    if (geteuid() == 0 && !caps_have(CAP_SETFCAP))
+        add(r, "capabilities", CHECK_WARN,
+            "%s: root without CAP_SETFCAP cannot map uid 0 into a user namespace (Linux >= 5.12); "
+            "fix: docker/podman run --cap-add SETFCAP (in Docker's default set; --cap-drop ALL removes it), or a non-root --user",
+            text ? text : "unknown");
+    else
+        add(r, "capabilities", CHECK_OK, "%s; id map: %s", text ? text : "unknown",
+            setid ? "full (CAP_SETUID and CAP_SETGID held)" : "root only (no CAP_SETUID/CAP_SETGID)");
+    if (text)
+        cap_free(text);
+    if (caps)
+        cap_free(caps);
+}
+
+static void check_sysctls(struct check_report *r)
+{
+    long users = file_read_long("/proc/sys/user/max_user_namespaces");
+    long pids = file_read_long("/proc/sys/user/max_pid_namespaces");
+    long mnts = file_read_long("/proc/sys/user/max_mnt_namespaces");
+    long clone = file_read_long("/proc/sys/kernel/unprivileged_userns_clone");
+    if (users == 0 || pids == 0 || mnts == 0)
+        add(r, "sysctls", CHECK_FAIL,
+            "user.max_user_namespaces=%ld, max_pid_namespaces=%ld, max_mnt_namespaces=%ld: disabled; "
+            "fix: on the host, sysctl -w user.max_user_namespaces=15000 (and the others)", users, pids, mnts);
+    else if (clone == 0 && geteuid() != 0)
+        add(r, "sysctls", CHECK_FAIL, "kernel.unprivileged_userns_clone=0; fix: on the host, sysctl -w kernel.unprivileged_userns_clone=1");
+    else
+        add(r, "sysctls", CHECK_OK, "user.max_user_namespaces=%ld, max_pid_namespaces=%ld, max_mnt_namespaces=%ld%s",
+            users, pids, mnts, clone < 0 ? "" : clone ? ", kernel.unprivileged_userns_clone=1" : ", kernel.unprivileged_userns_clone=0");
+}
+
+static void check_apparmor(struct check_report *r)
+{
+    char label[256] = "";
+    long restrict_userns = file_read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+    if (file_read_all("/proc/self/attr/apparmor/current", label, sizeof label) <= 0)
+        file_read_all("/proc/self/attr/current", label, sizeof label);
+    label[strcspn(label, "\n")] = '\0';
+    if (restrict_userns == 1)
+        add(r, "apparmor", CHECK_WARN,
+            "kernel.apparmor_restrict_unprivileged_userns=1 (profile '%s'): unprivileged user namespaces need an AppArmor "
+            "profile that allows userns; fix: on the host, sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, "
+            "or docker run --security-opt apparmor=unconfined", label);
+    else
+        add(r, "apparmor", CHECK_OK, "%s%s%s", label[0] ? "profile '" : "no AppArmor label", label, label[0] ? "'" : "");
+}
+
+/* What the probe child found, sent back over the channel's report pipe. */
+struct probe_result {
+    int pid_in_namespace;
+    struct nerr mountns, fresh, bind;
+    char fresh_reason[1536];
+    unsigned long root_flags, proc_flags;
+};
+
+static void describe_flags(unsigned long flags, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s%s%s%s", flags & ST_RDONLY ? "ro" : "rw", flags & ST_NOSUID ? ",nosuid" : "",
+             flags & ST_NODEV ? ",nodev" : "", flags & ST_NOEXEC ? ",noexec" : "",
+             flags & ST_NOATIME ? ",noatime" : flags & ST_RELATIME ? ",relatime" : "");
+}
+
+static __attribute__((noreturn)) void probe_child(struct channel *c)
+{
+    struct probe_result res;
+    struct statvfs sv;
+    memset(&res, 0, sizeof res);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    channel_keep_inner_ends(c);
+    if (!channel_wait_release(c))
+        _exit(1);
+    res.pid_in_namespace = (int)getpid();
+    res.root_flags = statvfs("/", &sv) == 0 ? sv.f_flag : 0;
+    res.proc_flags = statvfs("/proc", &sv) == 0 ? sv.f_flag : 0;
+    if (mounts_make_private(&res.mountns) == 0) {
+        if (procfs_mount_fresh(&res.fresh) < 0)
+            procfs_explain_refusal(res.fresh.errnum, res.fresh_reason, sizeof res.fresh_reason);
+        procfs_mount_bind(&res.bind);
+    }
+    ssize_t w = write(c->from_inner[1], &res, sizeof res);
+    _exit(w == (ssize_t)sizeof res ? 0 : 1);
+}
+
+static bool read_result(struct channel *c, struct probe_result *res)
+{
+    size_t got = 0;
+    while (got < sizeof *res) {
+        ssize_t n = read(c->from_inner[0], (char *)res + got, sizeof *res - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        got += (size_t)n;
+    }
+    return true;
+}
+
+static void report_probe(struct check_report *r, const struct probe_result *res)
+{
+    char root[64], proc[64];
+    add(r, "pidns", res->pid_in_namespace == 1 ? CHECK_OK : CHECK_FAIL, "the inner init is pid %d of the new pid namespace",
+        res->pid_in_namespace);
+    if (res->mountns.what[0]) {
+        add_error(r, "mountns", &res->mountns);
+        return;
+    }
+    add(r, "mountns", CHECK_OK, "/ made recursively private in the new mount namespace");
+    if (res->fresh.what[0])
+        add(r, "proc-fresh", res->bind.what[0] ? CHECK_FAIL : CHECK_WARN, "%s; the default --proc auto %s; fix: %s",
+            res->fresh_reason, res->bind.what[0] ? "cannot fall back either" : "falls back to a bind of /proc",
+            PROC_UNMASK_FIX);
+    else
+        add(r, "proc-fresh", CHECK_OK, "a fresh procfs for the new pid namespace can be mounted");
+    if (res->bind.what[0])
+        add_error(r, "proc-bind", &res->bind);
+    else
+        add(r, "proc-bind", CHECK_OK, "a recursive bind of /proc works (masks stay in place)");
+    describe_flags(res->root_flags, root, sizeof root);
+    describe_flags(res->proc_flags, proc, sizeof proc);
+    add(r, "locked-flags", CHECK_INFO, "/ is %s, /proc is %s in the new user namespace, where these flags are locked: new mounts and remounts keep them", root, proc);
+}
+
+/* When the three together are refused, tells whether the user namespace alone is. */
+static void report_clone_failure(struct check_report *r, int err, int flags)
+{
+    struct nerr e;
+    pid_t alone = nsclone(CLONE_NEWUSER);
+    if (alone == 0)
+        _exit(0);
+    if (alone > 0) {
+        waitpid(alone, NULL, 0);
+        add(r, "userns", CHECK_OK, "a user namespace can be created, but not with pid and mount namespaces");
+        nerr_set(&e, err, "clone(CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNS)");
+        diagnose_namespace_failure(&e, flags);
+        add_error(r, "pidns", &e);
+        return;
+    }
+    nerr_set(&e, err, "clone(CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNS)");
+    diagnose_namespace_failure(&e, flags);
+    add_error(r, "userns", &e);
+}
+
+static void check_namespaces(const struct options *o, struct check_report *r)
+{
+    const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS;
+    struct channel c = {{-1, -1}, {-1, -1}};
+    struct nerr e;
+    struct probe_result res;
+    enum map_mode used;
+
+    if (channel_open(&c, &e) < 0)
+        return add_error(r, "userns", &e);
+    pid_t pid = nsclone(flags);
+    if (pid < 0) {
+        int err = errno;
+        channel_close(&c);
+        report_clone_failure(r, err, flags);
+        return;
+    }
+    if (pid == 0)
+        probe_child(&c);
+    channel_keep_outer_ends(&c);
+    add(r, "userns", CHECK_OK, "new user, pid and mount namespaces can be created");
+    if (idmap_apply(pid, o->map, &used, &e) < 0) {
+        add_error(r, "maps", &e);
+        kill(pid, SIGKILL);
+    } else {
+        add(r, "maps", CHECK_OK, "%s id map written (setgroups %s)", used == MAP_FULL ? "full 1:1" : "root-only",
+            used == MAP_FULL ? "allowed" : "denied");
+        channel_release(&c);
+        if (read_result(&c, &res))
+            report_probe(r, &res);
+        else
+            add(r, "pidns", CHECK_FAIL, "the probe in the new namespaces died");
+    }
+    waitpid(pid, NULL, 0);
+    channel_close(&c);
+}
+
+static const struct check_step *find(const struct check_report *r, const char *name)
+{
+    for (int i = 0; i < r->count; i++)
+        if (strcmp(r->steps[i].name, name) == 0)
+            return &r->steps[i];
+    return NULL;
+}
+
+static void conclude(struct check_report *r)
+{
+    static const char *const required[] = {"userns", "maps", "pidns", "mountns", "proc-bind"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        const struct check_step *s = find(r, required[i]);
+        if (s == NULL || s->status == CHECK_FAIL) {
+            r->defaults_work = false;
+            snprintf(r->result, sizeof r->result, "the defaults would fail at step %s%s", required[i],
+                     s ? "" : " (not reached)");
+            return;
+        }
+    }
+    const struct check_step *fresh = find(r, "proc-fresh");
+    r->defaults_work = true;
+    snprintf(r->result, sizeof r->result, "the defaults work, with %s",
+             fresh && fresh->status == CHECK_OK ? "a fresh /proc" : "/proc bound from the container (see proc-fresh)");
+}
+
+void check_run(const struct options *o, struct check_report *r)
+{
+    sigset_t all, old;
+    memset(r, 0, sizeof *r);
+    /* The probe's death must reach waitpid, not a handler of ours. */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    check_seccomp(r);
+    check_capabilities(r);
+    check_sysctls(r);
+    check_apparmor(r);
+    check_namespaces(o, r);
+    conclude(r);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}

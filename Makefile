@@ -4,6 +4,7 @@
 #   make run      demo: the main job on this machine
 #   make check    every test (what CI runs)
 #   make lint     cppcheck + clang-tidy
+#   make bench    startup, signal latency, reaping, idle cost and size beside tini, dumb-init, ...
 #
 # Other distributions: point the build at your own static musl libraries, e.g.
 #   make DEPS_INCLUDE="-I/usr/include" DEPS_LIBS="/usr/lib/libcap.a /usr/lib/libseccomp.a"
@@ -33,7 +34,7 @@ UNIT_SRCS := init/options.c init/error.c init/log.c reaper/signames.c setup/moun
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps run check unit lint clean distclean
+.PHONY: all deps run check unit lint bench clean distclean
 all: $(BUILD)/nestinit
 
 deps: $(DEPS_STAMP)
@@ -64,6 +65,9 @@ run: $(BUILD)/nestinit
 
 check: $(BUILD)/nestinit $(UNIT_TESTS)
 	bash tests/run.sh
+
+bench: $(BUILD)/nestinit
+	bash bench/run.sh
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --inline-suppr \

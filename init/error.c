@@ -24,6 +24,17 @@ void nerr_hint(struct nerr *e, const char *fmt, ...)
     va_end(ap);
 }
 
+int nerr_prefix(struct nerr *e, const char *prefix)
+{
+    char what[NERR_TEXT];
+    memcpy(what, e->what, sizeof what);
+    int n = snprintf(e->what, sizeof e->what, "%s: ", prefix);
+    if (n > 0 && (size_t)n < sizeof e->what)
+        memcpy(e->what + n, what, sizeof e->what - (size_t)n - 1);
+    e->what[sizeof e->what - 1] = '\0';
+    return -1;
+}
+
 void nerr_format(const struct nerr *e, char *buf, size_t size)
 {
     int n;

@@ -17,6 +17,9 @@ struct nerr {
 __attribute__((format(printf, 3, 4))) int nerr_set(struct nerr *e, int errnum, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) void nerr_hint(struct nerr *e, const char *fmt, ...);
 
+/* Puts "PREFIX: " before what is recorded; returns -1. */
+int nerr_prefix(struct nerr *e, const char *prefix);
+
 /* "WHAT: strerror (ENAME); HINT" into buf. */
 void nerr_format(const struct nerr *e, char *buf, size_t size);
 

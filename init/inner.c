@@ -8,41 +8,10 @@
 #include <unistd.h>
 
 #include "init/log.h"
-#include "init/payload.h"
-#include "reaper/reaper.h"
+#include "init/supervise.h"
 #include "setup/loopback.h"
 #include "setup/mounts.h"
 #include "setup/procfs.h"
-
-void supervise_payload(const struct options *o, const sigset_t *caller_mask, bool caller_ignored_chld)
-{
-    struct nerr e;
-    const struct payload_spec spec = {
-        .argv = o->command,
-        .caller_mask = caller_mask,
-        .caller_ignored_chld = caller_ignored_chld,
-        .no_new_privs = o->no_new_privs,
-    };
-    const struct reaper_config cfg = {.kill_group = o->kill_group, .rewrite = o->rewrite};
-    char text[2 * NERR_TEXT];
-
-    pid_t payload = payload_spawn(&spec, &e);
-    if (payload < 0) {
-        nerr_format(&e, text, sizeof text);
-        log_error("%s", text);
-        _exit(125);
-    }
-    /* The payload keeps its cwd; the init must not pin a mount it might unmount. */
-    if (chdir("/") < 0)
-        log_debug("chdir /: %s", strerror(errno));
-    int code = reaper_exit_code(reaper_run(&cfg, payload));
-    reaper_grace(o->grace_seconds);
-    if (options_expects_exit(o, code)) {
-        log_debug("payload exit code %d expected, exiting 0", code);
-        code = 0;
-    }
-    _exit(code);
-}
 
 /* With no pid namespace of our own, /proc already matches: a fresh or bound
  * copy would add nothing. */
@@ -55,13 +24,23 @@ static enum proc_mode effective_proc_mode(const struct options *o)
     return o->proc;
 }
 
-static int prepare(const struct options *o, struct proc_result *proc, struct nerr *e)
+static int prepare(const struct options *o, const struct payload_spec *spec, struct proc_result *proc, struct nerr *e)
 {
     if (o->unshare_flags & CLONE_NEWNS) {
         if (mounts_make_private(e) < 0)
             return -1;
     }
     if (procfs_setup(effective_proc_mode(o), proc, e) < 0)
+        return -1;
+    for (int i = 0; i < o->tmpfs_count; i++)
+        if (mount_tmpfs(o->tmpfs_paths[i], e) < 0)
+            return -1;
+    for (int i = 0; i < o->ro_count; i++)
+        if (mount_read_only(o->ro_paths[i], e) < 0)
+            return -1;
+    if (o->ro_root && mount_read_only("/", e) < 0)
+        return -1;
+    if (privileges_check_mapped(&spec->privileges, e) < 0)
         return -1;
     if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0)
         return nerr_set(e, errno, "set the hostname to '%s'", o->hostname);
@@ -86,7 +65,7 @@ void inner_main(const struct inner_context *ctx)
     if (!channel_wait_release(ctx->channel))
         _exit(125); /* the outer failed (and says why) or died */
 
-    if (prepare(ctx->options, &report.proc, &report.error) < 0) {
+    if (prepare(ctx->options, ctx->spec, &report.proc, &report.error) < 0) {
         report.kind = REPORT_ERROR;
         channel_send_report(ctx->channel, &report);
         _exit(125);
@@ -98,5 +77,5 @@ void inner_main(const struct inner_context *ctx)
     if (ctx->info_fd >= 0 && !channel_wait_release(ctx->channel))
         _exit(125);
     channel_close(ctx->channel);
-    supervise_payload(ctx->options, ctx->caller_mask, ctx->caller_ignored_chld);
+    supervise_payload(ctx->options, ctx->spec);
 }

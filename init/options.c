@@ -15,6 +15,7 @@
 enum {
     OPT_PROC = 256, OPT_MAP, OPT_UNSHARE, OPT_FALLBACK, OPT_GRACE, OPT_HOSTNAME,
     OPT_INFO_FD, OPT_INFO_FILE, OPT_NO_NEW_PRIVS, OPT_VERSION, OPT_CHECK, OPT_JSON,
+    OPT_USER, OPT_CAP_DROP, OPT_CAP_ADD, OPT_SECCOMP, OPT_RO_ROOT, OPT_RO, OPT_TMPFS,
 };
 
 /* One row per option: getopt's entry plus the environment variable that mirrors it. */
@@ -38,6 +39,13 @@ static const struct option_spec specs[] = {
     {"grace", required_argument, OPT_GRACE, "NESTINIT_GRACE"},
     {"hostname", required_argument, OPT_HOSTNAME, "NESTINIT_HOSTNAME"},
     {"no-new-privs", no_argument, OPT_NO_NEW_PRIVS, "NESTINIT_NO_NEW_PRIVS"},
+    {"user", required_argument, OPT_USER, "NESTINIT_USER"},
+    {"cap-drop", required_argument, OPT_CAP_DROP, "NESTINIT_CAP_DROP"},
+    {"cap-add", required_argument, OPT_CAP_ADD, "NESTINIT_CAP_ADD"},
+    {"seccomp", required_argument, OPT_SECCOMP, "NESTINIT_SECCOMP"},
+    {"ro-root", no_argument, OPT_RO_ROOT, "NESTINIT_RO_ROOT"},
+    {"ro", required_argument, OPT_RO, "NESTINIT_RO"},
+    {"tmpfs", required_argument, OPT_TMPFS, "NESTINIT_TMPFS"},
     {"info-fd", required_argument, OPT_INFO_FD, "NESTINIT_INFO_FD"},
     {"info-file", required_argument, OPT_INFO_FILE, "NESTINIT_INFO_FILE"},
     {"verbose", no_argument, 'v', "NESTINIT_VERBOSE"},
@@ -166,15 +174,39 @@ static int add_expect_exit(struct options *o, const char *text, struct nerr *e)
     return 0;
 }
 
-/* Environment lists ("USR1:USR2,TERM:INT") feed the same per-item setter. */
+/* Mount targets must be absolute: they are resolved inside the new mount namespace. */
+static int add_path(const char *opt, const char **paths, int *count, const char *path, struct nerr *e)
+{
+    if (path[0] != '/')
+        return nerr_set(e, 0, "--%s: expected an absolute path, got '%s'", opt, path);
+    if (*count == OPTIONS_MAX_PATHS)
+        return nerr_set(e, 0, "--%s: at most %d paths", opt, OPTIONS_MAX_PATHS);
+    paths[(*count)++] = path;
+    return 0;
+}
+
+static int add_ro_path(struct options *o, const char *path, struct nerr *e)
+{
+    return add_path("ro", o->ro_paths, &o->ro_count, path, e);
+}
+
+static int add_tmpfs_path(struct options *o, const char *path, struct nerr *e)
+{
+    return add_path("tmpfs", o->tmpfs_paths, &o->tmpfs_count, path, e);
+}
+
+/* Environment lists ("USR1:USR2,TERM:INT") feed the same per-item setter. The
+ * items are kept in o->env_storage, since paths are stored by pointer. */
 static int for_each_item(struct options *o, const char *list, int (*fn)(struct options *, const char *, struct nerr *), struct nerr *e)
 {
-    char buf[1024];
-    if (strlen(list) >= sizeof buf)
+    size_t len = strlen(list);
+    if (len >= sizeof o->env_storage - o->env_used)
         return nerr_set(e, 0, "value too long: '%.40s...'", list);
-    strcpy(buf, list);
+    char *buf = o->env_storage + o->env_used;
+    memcpy(buf, list, len + 1);
+    o->env_used += len + 1;
     char *save = NULL;
-    for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
         if (fn(o, tok, e) < 0)
             return -1;
     return 0;
@@ -186,17 +218,19 @@ static int apply(struct options *o, int id, const char *arg, bool from_env, stru
     static const char *const proc_modes[] = {"auto", "fresh", "bind", "none"};
     static const char *const map_modes[] = {"auto", "root", "full"};
     static const char *const fallbacks[] = {"fail", "plain"};
+    static const char *const seccomp_modes[] = {"none", "default"};
     unsigned long n;
     bool flag = true;
     int choice = 0;
 
     switch (id) {
-    case 'g': case 's': case 'q': case OPT_NO_NEW_PRIVS:
+    case 'g': case 's': case 'q': case OPT_NO_NEW_PRIVS: case OPT_RO_ROOT:
         if (from_env && parse_bool(arg, &flag) < 0)
             return nerr_set(e, 0, "expected 1/0, true/false or yes/no, got '%s'", arg);
         if (id == 'g') o->kill_group = flag;
         if (id == 's') o->subreaper = flag;
         if (id == OPT_NO_NEW_PRIVS) o->no_new_privs = flag;
+        if (id == OPT_RO_ROOT) o->ro_root = flag;
         if (id == 'q' && flag) o->verbosity = LOG_ERROR;
         return 0;
     case 'v':
@@ -254,6 +288,25 @@ static int apply(struct options *o, int id, const char *arg, bool from_env, stru
     case OPT_VERSION:
         o->show_version = true;
         return 0;
+    case OPT_USER:
+        if (arg[0] == '\0' || arg[0] == ':')
+            return nerr_set(e, 0, "--user: expected UID[:GID] or NAME[:GROUP], got '%s'", arg);
+        o->user = arg;
+        return 0;
+    case OPT_CAP_DROP:
+    case OPT_CAP_ADD:
+        if (arg[0] == '\0')
+            return nerr_set(e, 0, "--%s: empty capability list", id == OPT_CAP_DROP ? "cap-drop" : "cap-add");
+        *(id == OPT_CAP_DROP ? &o->cap_drop : &o->cap_add) = arg;
+        return 0;
+    case OPT_SECCOMP:
+        if (parse_choice("seccomp", arg, seccomp_modes, 2, &choice, e) < 0) return -1;
+        o->seccomp = (enum seccomp_mode)choice;
+        return 0;
+    case OPT_RO:
+        return from_env ? for_each_item(o, arg, add_ro_path, e) : add_ro_path(o, arg, e);
+    case OPT_TMPFS:
+        return from_env ? for_each_item(o, arg, add_tmpfs_path, e) : add_tmpfs_path(o, arg, e);
     case OPT_CHECK:
         o->check = true;
         return 0;
@@ -288,9 +341,9 @@ static int apply_environment(struct options *o, getenv_fn env, struct nerr *e)
         if (value == NULL)
             continue;
         if (apply(o, specs[i].id, value, true, e) < 0) {
-            char what[NERR_TEXT];
-            snprintf(what, sizeof what, "%s", e->what);
-            return nerr_set(e, 0, "%s=%s: %s", specs[i].env, value, what);
+            char prefix[256];
+            snprintf(prefix, sizeof prefix, "%s=%.200s", specs[i].env, value);
+            return nerr_prefix(e, prefix);
         }
     }
     return 0;
@@ -356,6 +409,8 @@ int options_parse(struct options *o, int argc, char **argv, getenv_fn env, struc
         o->unshare_flags |= CLONE_NEWUTS;
     if (!(o->unshare_flags & CLONE_NEWNS) && (o->proc == PROC_FRESH || o->proc == PROC_BIND))
         return nerr_set(e, 0, "--proc %s needs a mount namespace: add mount to --unshare", o->proc == PROC_FRESH ? "fresh" : "bind");
+    if (!(o->unshare_flags & CLONE_NEWNS) && (o->ro_root || o->ro_count || o->tmpfs_count))
+        return nerr_set(e, 0, "--ro-root, --ro and --tmpfs need a mount namespace: add mount to --unshare");
     if (!(o->unshare_flags & CLONE_NEWUSER) && o->map != MAP_AUTO)
         return nerr_set(e, 0, "--map needs a user namespace: add user to --unshare");
     return 0;

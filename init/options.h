@@ -11,6 +11,9 @@
 enum proc_mode { PROC_AUTO, PROC_FRESH, PROC_BIND, PROC_NONE };
 enum map_mode { MAP_AUTO, MAP_ROOT, MAP_FULL };
 enum fallback_mode { FALLBACK_FAIL, FALLBACK_PLAIN };
+enum seccomp_mode { SECCOMP_NONE, SECCOMP_DEFAULT };
+
+#define OPTIONS_MAX_PATHS 16
 
 #define REWRITE_NONE (-1)
 
@@ -27,6 +30,15 @@ struct options {
     unsigned char expect_exit[256 / 8]; /* bitmap of exit codes treated as 0 */
     unsigned grace_seconds;
     const char *hostname;
+    const char *user;     /* --user UID[:GID] or NAME[:GROUP], resolved by setup/privileges */
+    const char *cap_drop; /* comma lists, validated by setup/caps */
+    const char *cap_add;
+    enum seccomp_mode seccomp;
+    bool ro_root;
+    const char *ro_paths[OPTIONS_MAX_PATHS];
+    int ro_count;
+    const char *tmpfs_paths[OPTIONS_MAX_PATHS];
+    int tmpfs_count;
     int info_fd; /* -1 = none */
     const char *info_file;
     int verbosity; /* a log_level */
@@ -35,6 +47,8 @@ struct options {
     bool check; /* --check: probe, run no payload */
     bool json;  /* --check output as JSON */
     char **command; /* NULL-terminated, the payload's argv */
+    char env_storage[2048]; /* items of NESTINIT_* lists, which o points into */
+    unsigned env_used;
 };
 
 typedef const char *(*getenv_fn)(const char *name);

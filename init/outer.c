@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/vfs.h>
@@ -12,6 +13,7 @@
 #include "init/channel.h"
 #include "init/info.h"
 #include "init/inner.h"
+#include "init/supervise.h"
 #include "init/log.h"
 #include "reaper/reaper.h"
 #include "setup/diagnose.h"
@@ -24,8 +26,7 @@
 
 struct outer {
     const struct options *options;
-    sigset_t caller_mask;
-    bool caller_ignored_chld;
+    struct payload_spec spec;
     int info_fd;
     struct channel channel;
     pid_t inner;
@@ -35,8 +36,16 @@ static int fail(const struct nerr *e)
 {
     char text[2 * NERR_TEXT + 64];
     nerr_format(e, text, sizeof text);
-    log_error("%s (nestinit --check probes every step)", text);
+    log_error("%s", text);
     return 125;
+}
+
+/* A failed setup step: --check tells about every other step too. */
+static int setup_failed(struct nerr *e)
+{
+    size_t n = strlen(e->hint);
+    snprintf(e->hint + n, sizeof e->hint - n, "%snestinit --check probes every step", n ? "; " : "");
+    return fail(e);
 }
 
 /* The id maps are written through /proc/PID of the inner (fact 4). */
@@ -72,14 +81,14 @@ static int run_plain(struct outer *st, const char *why)
         if (info_write(st->info_fd, &info, &e) < 0)
             return fail(&e);
     }
-    supervise_payload(st->options, &st->caller_mask, st->caller_ignored_chld);
+    supervise_payload(st->options, &st->spec);
 }
 
 static int namespaces_failed(struct outer *st, struct nerr *e)
 {
     char text[2 * NERR_TEXT + 64];
     if (st->options->fallback != FALLBACK_PLAIN)
-        return fail(e);
+        return setup_failed(e);
     nerr_format(e, text, sizeof text);
     return run_plain(st, text);
 }
@@ -100,7 +109,7 @@ static int start_inner(struct outer *st, struct nerr *e)
     if (st->inner == 0) {
         const struct inner_context ctx = {
             .options = st->options, .channel = &st->channel, .info_fd = st->info_fd,
-            .caller_mask = &st->caller_mask, .caller_ignored_chld = st->caller_ignored_chld,
+            .spec = &st->spec,
         };
         inner_main(&ctx);
     }
@@ -166,7 +175,7 @@ static int run_nested(struct outer *st)
     if (await_inner(st, &report, &e) < 0) {
         if (st->inner)
             stop_inner(st);
-        return fail(&e);
+        return setup_failed(&e);
     }
     warn_proc_fallback(&report.proc);
     if (st->info_fd >= 0 && write_info(st, &report, map, &e) < 0) {
@@ -176,6 +185,7 @@ static int run_nested(struct outer *st)
     channel_close(&st->channel);
     if (chdir("/") < 0)
         log_debug("chdir /: %s", strerror(errno));
+    close_inherited_fds();
 
     /* The inner applies --rewrite and --kill-group; we pass signals on as they are. */
     const struct reaper_config cfg = {.kill_group = false, .rewrite = NULL};
@@ -187,10 +197,12 @@ int outer_run(const struct options *o)
     struct nerr e;
     struct outer st = {.options = o, .info_fd = -1, .channel = {{-1, -1}, {-1, -1}}};
 
+    if (payload_spec_init(&st.spec, o, &e) < 0)
+        return fail(&e);
     st.info_fd = info_open(o, &e);
     if (st.info_fd == -2)
         return fail(&e);
-    reaper_block_signals(&st.caller_mask, &st.caller_ignored_chld);
+    reaper_block_signals(&st.spec.caller_mask, &st.spec.caller_ignored_chld);
     if (o->pdeathsig && prctl(PR_SET_PDEATHSIG, o->pdeathsig, 0, 0, 0) < 0)
         log_warn("--pdeathsig: %s", strerror(errno));
     /* Orphans of our own descendants must come to us when we are not pid 1. */

@@ -1,9 +1,9 @@
 #include "init/payload.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "init/log.h"
@@ -17,11 +17,19 @@ static __attribute__((noreturn)) void exec_payload(const struct payload_spec *sp
         tcsetpgrp(STDIN_FILENO, getpgrp());
     if (spec->caller_ignored_chld)
         signal(SIGCHLD, SIG_IGN);
-    if (spec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-        log_error("set no_new_privs for the payload: %s", strerror(errno));
+    struct nerr e;
+    if (privileges_apply(&spec->privileges, &e) < 0) {
+        char text[2 * NERR_TEXT];
+        nerr_format(&e, text, sizeof text);
+        log_error("%s", text);
         _exit(125);
     }
-    sigprocmask(SIG_SETMASK, spec->caller_mask, NULL);
+    if (spec->listen_pid_ours) {
+        char pid[16];
+        snprintf(pid, sizeof pid, "%d", (int)getpid());
+        setenv("LISTEN_PID", pid, 1);
+    }
+    sigprocmask(SIG_SETMASK, &spec->caller_mask, NULL);
     execvp(spec->argv[0], spec->argv);
 
     int err = errno;
@@ -33,6 +41,14 @@ static __attribute__((noreturn)) void exec_payload(const struct payload_spec *sp
                   "(mode, noexec mount, or format)",
                   spec->argv[0], strerror(err), errno_name(err));
     _exit(err == ENOENT ? 127 : 126);
+}
+
+int payload_spec_init(struct payload_spec *spec, const struct options *o, struct nerr *e)
+{
+    const char *listen_pid = getenv("LISTEN_PID");
+    spec->argv = o->command;
+    spec->listen_pid_ours = listen_pid && atoi(listen_pid) == (int)getpid();
+    return privileges_resolve(o, &spec->privileges, e);
 }
 
 pid_t payload_spawn(const struct payload_spec *spec, struct nerr *e)

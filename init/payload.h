@@ -8,13 +8,21 @@
 #include <sys/types.h>
 
 #include "init/error.h"
+#include "init/options.h"
+#include "setup/privileges.h"
 
 struct payload_spec {
     char **argv;
-    const sigset_t *caller_mask; /* restored before exec */
-    bool caller_ignored_chld;    /* SIGCHLD was SIG_IGN for our caller */
-    bool no_new_privs;
+    sigset_t caller_mask;     /* restored before exec */
+    bool caller_ignored_chld; /* SIGCHLD was SIG_IGN for our caller */
+    struct privileges privileges; /* applied just before exec */
+    bool listen_pid_ours; /* socket activation aimed at us: LISTEN_PID becomes the payload's */
 };
+
+/* Fills argv, the privileges (resolving names: bad ones fail here, before
+ * anything starts) and LISTEN_PID; reaper_block_signals fills the caller's
+ * signal state. */
+int payload_spec_init(struct payload_spec *spec, const struct options *o, struct nerr *e);
 
 /* Returns the payload's pid, or -1 with *e set when fork fails. Exec failures
  * are reported by the child itself: 127 not found, 126 not executable. */

@@ -52,38 +52,29 @@ static bool reap_all(pid_t child, int *child_status)
     }
 }
 
-static void forward(const struct reaper_config *cfg, pid_t child, int sig)
+/* Forwards sig (after --rewrite); returns the signal actually sent, or 0. */
+static int forward(const struct reaper_config *cfg, pid_t child, int sig)
 {
     int target = sig;
     if (cfg->rewrite && sig >= 0 && sig <= SIGNAL_MAX && cfg->rewrite[sig] != REWRITE_NONE)
         target = cfg->rewrite[sig];
     if (target == 0) {
         log_debug("dropped signal %d (--rewrite)", sig);
-        return;
+        return 0;
     }
     if (kill(cfg->kill_group ? -child : child, target) < 0 && errno != ESRCH)
         log_warn("forwarding signal %d to %d: %s", target, (int)child, strerror(errno));
     else
         log_debug("forwarded signal %d to %s%d", target, cfg->kill_group ? "group " : "", (int)child);
+    return target;
 }
 
-int reaper_run(const struct reaper_config *cfg, pid_t child)
+static struct timespec deadline_after(unsigned seconds)
 {
-    sigset_t all;
-    siginfo_t info;
-    int status = 0;
-    sigfillset(&all);
-    for (;;) {
-        int sig = sigwaitinfo(&all, &info);
-        if (sig < 0)
-            continue; /* EINTR: a stop/continue of this process */
-        if (sig == SIGCHLD) {
-            if (reap_all(child, &status))
-                return status;
-            continue;
-        }
-        forward(cfg, child, sig);
-    }
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += (time_t)seconds;
+    return t;
 }
 
 static bool deadline_left(const struct timespec *deadline, struct timespec *left)
@@ -99,6 +90,54 @@ static bool deadline_left(const struct timespec *deadline, struct timespec *left
     return left->tv_sec >= 0;
 }
 
+/* Blocks until a signal arrives. Only with a deadline armed is there a timeout
+ * (returning 0 when it passes): the idle init never wakes up. */
+static int wait_signal(const sigset_t *set, const struct timespec *deadline)
+{
+    struct timespec left;
+    siginfo_t info;
+    for (;;) {
+        int sig;
+        if (deadline == NULL)
+            sig = sigwaitinfo(set, &info);
+        else if (!deadline_left(deadline, &left))
+            return 0;
+        else
+            sig = sigtimedwait(set, &info, &left);
+        if (sig > 0)
+            return sig;
+        /* EINTR (a stop/continue of this process) or EAGAIN: look again. */
+    }
+}
+
+int reaper_run(const struct reaper_config *cfg, pid_t child)
+{
+    sigset_t all;
+    int status = 0;
+    struct timespec kill_deadline;
+    bool armed = false;
+    sigfillset(&all);
+    for (;;) {
+        int sig = wait_signal(&all, armed ? &kill_deadline : NULL);
+        if (sig == 0) {
+            /* --grace: the payload sat on SIGTERM too long; end it before the engine's own SIGKILL. */
+            log_warn("payload still running %us after SIGTERM (--grace), sending SIGKILL", cfg->kill_after_term);
+            kill(cfg->kill_group ? -child : child, SIGKILL);
+            armed = false;
+            continue;
+        }
+        if (sig == SIGCHLD) {
+            if (reap_all(child, &status))
+                return status;
+            continue;
+        }
+        if (forward(cfg, child, sig) == SIGTERM && cfg->kill_after_term && !armed) {
+            kill_deadline = deadline_after(cfg->kill_after_term);
+            armed = true;
+        }
+    }
+}
+
 void reaper_grace(unsigned seconds)
 {
     sigset_t chld;
@@ -109,8 +148,7 @@ void reaper_grace(unsigned seconds)
         return;
     if (kill(-1, SIGTERM) < 0 && errno == ESRCH)
         return; /* nobody left */
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += seconds;
+    deadline = deadline_after(seconds);
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     while (deadline_left(&deadline, &left)) {

@@ -11,6 +11,7 @@
 struct reaper_config {
     bool kill_group;    /* forward to the child's process group */
     const int *rewrite; /* indexed by signal: REWRITE_NONE, or target (0 = drop); may be NULL */
+    unsigned kill_after_term; /* seconds after a forwarded SIGTERM until SIGKILL; 0 = never */
 };
 
 /* Blocks every signal (the caller's mask goes to *old, for the payload) and

@@ -1,6 +1,7 @@
 #include "setup/mounts.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
@@ -27,5 +28,24 @@ int mount_locked_flags(const char *path, unsigned long *flags, struct nerr *e)
     for (unsigned i = 0; i < sizeof map / sizeof map[0]; i++)
         if (sv.f_flag & map[i].st)
             *flags |= map[i].ms;
+    return 0;
+}
+
+int mount_tmpfs(const char *path, struct nerr *e)
+{
+    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+        return nerr_set(e, errno, "--tmpfs: mount a tmpfs on %s", path);
+    return 0;
+}
+
+int mount_read_only(const char *path, struct nerr *e)
+{
+    unsigned long flags;
+    if (strcmp(path, "/") != 0 && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return nerr_set(e, errno, "--ro: bind %s onto itself", path);
+    if (mount_locked_flags(path, &flags, e) < 0)
+        return -1;
+    if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0)
+        return nerr_set(e, errno, "remount %s read-only (keeping its flags 0x%lx)", path, flags);
     return 0;
 }

@@ -12,4 +12,12 @@ int mounts_make_private(struct nerr *e);
  * nodev, noexec and the atime mode. A new mount or remount must keep them. */
 int mount_locked_flags(const char *path, unsigned long *flags, struct nerr *e);
 
+/* --tmpfs: a fresh tmpfs (nosuid,nodev) on path. */
+int mount_tmpfs(const char *path, struct nerr *e);
+
+/* --ro, --ro-root: bind path onto itself (unless it is "/", already a mount of
+ * its own here) and remount it read-only, keeping its locked flags: a remount
+ * that would clear nodev/nosuid/noexec/atime is EPERM in a user namespace. */
+int mount_read_only(const char *path, struct nerr *e);
+
 #endif

@@ -1,0 +1,61 @@
+#include "init/supervise.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "init/log.h"
+#include "reaper/reaper.h"
+
+void close_inherited_fds(void)
+{
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+        return;
+#endif
+    /* Before Linux 5.9: walk /proc/self/fd, collecting first (closing while
+     * reading would close the directory's own fd). */
+    int fds[1024], n = 0;
+    DIR *dir = opendir("/proc/self/fd");
+    if (dir == NULL)
+        return;
+    const struct dirent *d;
+    while ((d = readdir(dir)) != NULL && n < 1024) {
+        int fd = atoi(d->d_name);
+        if (fd >= 3 && fd != dirfd(dir))
+            fds[n++] = fd;
+    }
+    closedir(dir);
+    while (n > 0)
+        close(fds[--n]);
+}
+
+void supervise_payload(const struct options *o, const struct payload_spec *spec)
+{
+    struct nerr e;
+    const struct reaper_config cfg = {
+        .kill_group = o->kill_group, .rewrite = o->rewrite, .kill_after_term = o->grace_seconds,
+    };
+    char text[2 * NERR_TEXT];
+
+    pid_t payload = payload_spawn(spec, &e);
+    if (payload < 0) {
+        nerr_format(&e, text, sizeof text);
+        log_error("%s", text);
+        _exit(125);
+    }
+    /* The payload keeps its cwd and fds; the init pins neither a mount nor a file. */
+    if (chdir("/") < 0)
+        log_debug("chdir /: %s", strerror(errno));
+    close_inherited_fds();
+    int code = reaper_exit_code(reaper_run(&cfg, payload));
+    reaper_grace(o->grace_seconds);
+    if (options_expects_exit(o, code)) {
+        log_debug("payload exit code %d expected, exiting 0", code);
+        code = 0;
+    }
+    _exit(code);
+}

@@ -1,0 +1,15 @@
+/* The job of whichever init is the payload's parent (the inner, or the only
+ * one in plain mode): start it, run the reaper until it exits, give the rest
+ * of the namespace its grace, exit with the payload's status. */
+#ifndef NESTINIT_SUPERVISE_H
+#define NESTINIT_SUPERVISE_H
+
+#include "init/options.h"
+#include "init/payload.h"
+
+__attribute__((noreturn)) void supervise_payload(const struct options *o, const struct payload_spec *spec);
+
+/* Closes every fd >= 3: an init must not hold what its caller passed down. */
+void close_inherited_fds(void);
+
+#endif

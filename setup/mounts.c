@@ -40,7 +40,7 @@ int mount_tmpfs(const char *path, struct nerr *e)
 
 int mount_read_only(const char *path, struct nerr *e)
 {
-    unsigned long flags;
+    unsigned long flags = 0;
     if (strcmp(path, "/") != 0 && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
         return nerr_set(e, errno, "--ro: bind %s onto itself", path);
     if (mount_locked_flags(path, &flags, e) < 0)

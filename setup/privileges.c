@@ -47,7 +47,7 @@ int caps_parse_list(const char *list, uint64_t *mask, struct nerr *e)
         return nerr_set(e, 0, "capability list too long");
     strcpy(buf, list);
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        cap_value_t cap;
+        cap_value_t cap = 0;
         if (strcasecmp(tok, "all") == 0) {
             *mask = all_caps();
             continue;

@@ -34,7 +34,7 @@ void procfs_explain_refusal(int errnum, char *reason, size_t size)
 
 int procfs_mount_fresh(struct nerr *e)
 {
-    unsigned long flags;
+    unsigned long flags = 0;
     if (mount_locked_flags("/proc", &flags, e) < 0)
         return -1;
     flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;

@@ -113,7 +113,7 @@ static void environment_and_precedence(void)
     struct options o;
     struct nerr e;
     const char *const env[] = {"NESTINIT_PROC", "bind", "NESTINIT_KILL_GROUP", "yes", "NESTINIT_EXPECT_EXIT", "3,4",
-                               "NESTINIT_REWRITE", "USR1:USR2 TERM:INT", "NESTINIT_VERBOSE", "2", "NESTINIT_GRACE", "5",
+                               "NESTINIT_REWRITE", "USR1:USR2,TERM:INT", "NESTINIT_VERBOSE", "2", "NESTINIT_GRACE", "5",
                                NULL};
     CHECK(parse(&o, &e, env, ARGV("true")) == 0);
     CHECK(o.proc == PROC_BIND && o.kill_group && o.grace_seconds == 5);

@@ -4,6 +4,7 @@
 #   make run      demo: the main job on this machine
 #   make check    every test (what CI runs)
 #   make lint     cppcheck + clang-tidy
+#   make fuzz     libFuzzer over option, environment, mountinfo, id map and signal parsing
 #   make bench    startup, signal latency, reaping, idle cost and size beside tini, dumb-init, ...
 #
 # Other distributions: point the build at your own static musl libraries, e.g.
@@ -34,7 +35,7 @@ UNIT_SRCS := init/options.c init/error.c init/log.c reaper/signames.c setup/moun
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps run check unit lint bench clean distclean
+.PHONY: all deps run check unit lint bench fuzz clean distclean
 all: $(BUILD)/nestinit
 
 deps: $(DEPS_STAMP)
@@ -65,6 +66,24 @@ run: $(BUILD)/nestinit
 
 check: $(BUILD)/nestinit $(UNIT_TESTS)
 	bash tests/run.sh
+
+# libFuzzer (clang) over the parsers; FUZZ_SECONDS each, new inputs kept in build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(UNIT_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	    name=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+	    echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
+	        $(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>$(BUILD)/fuzz/$$name.log \
+	        || { tail -40 $(BUILD)/fuzz/$$name.log; exit 1; }; \
+	    grep -E '^#[0-9]+.*DONE' $(BUILD)/fuzz/$$name.log | tail -1; \
+	done
 
 bench: $(BUILD)/nestinit
 	bash bench/run.sh

@@ -140,6 +140,34 @@ static void environment_garbage(void)
     CHECK(parse(&o, &e, no_bool, ARGV("true")) == 0 && !o.subreaper);
 }
 
+static void hardening_options(void)
+{
+    struct options o;
+    struct nerr e;
+    const char *const env[] = {"NESTINIT_RO", "/usr,/etc", "NESTINIT_TMPFS", "/tmp", "NESTINIT_RO_ROOT", "1",
+                               "NESTINIT_SECCOMP", "default", NULL};
+    char *argv[] = {"nestinit", "--user", "1000:100", "--cap-drop", "all", "--cap-add", "net_admin", "--ro", "/opt",
+                    "--no-new-privs", "true", NULL};
+    CHECK(parse(&o, &e, env, argv) == 0);
+    CHECK_STR(o.user, "1000:100");
+    CHECK_STR(o.cap_drop, "all");
+    CHECK_STR(o.cap_add, "net_admin");
+    CHECK(o.seccomp == SECCOMP_DEFAULT && o.ro_root && o.no_new_privs);
+    CHECK(o.ro_count == 3 && o.tmpfs_count == 1);
+    CHECK_STR(o.ro_paths[0], "/usr");
+    CHECK_STR(o.ro_paths[1], "/etc");
+    CHECK_STR(o.ro_paths[2], "/opt");
+    CHECK_STR(o.tmpfs_paths[0], "/tmp");
+    CHECK(parse(&o, &e, NULL, ARGV("--ro", "relative", "true")) < 0);
+    CHECK(strstr(e.what, "absolute") != NULL);
+    CHECK(parse(&o, &e, NULL, ARGV("--seccomp", "strict", "true")) < 0);
+    CHECK(parse(&o, &e, NULL, ARGV("--user", ":5", "true")) < 0);
+    CHECK(parse(&o, &e, NULL, ARGV("--unshare", "user,pid", "--tmpfs", "/x", "true")) < 0);
+    CHECK(parse(&o, &e, NULL, ARGV("--json", "true")) < 0);
+    char *check[] = {"nestinit", "--check", "--json", NULL};
+    CHECK(parse(&o, &e, NULL, check) == 0 && o.check && o.json);
+}
+
 int main(void)
 {
     RUN(defaults);
@@ -149,5 +177,6 @@ int main(void)
     RUN(rewrite_and_expect);
     RUN(environment_and_precedence);
     RUN(environment_garbage);
+    RUN(hardening_options);
     UNIT_EXIT();
 }

@@ -24,7 +24,7 @@ WARN    = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissin
 CFLAGS_COMMON = -std=c11 -D_GNU_SOURCE -I. $(WARN)
 CFLAGS_REL = $(CFLAGS_COMMON) -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
              -fno-stack-protector -fno-ident
-LDFLAGS_REL = -static -Wl,--gc-sections -Wl,--build-id=none -s
+LDFLAGS_REL = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -s
 
 SRCS := $(wildcard init/*.c setup/*.c reaper/*.c)
 HDRS := $(wildcard init/*.h setup/*.h reaper/*.h)

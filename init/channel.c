@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,6 +99,19 @@ bool channel_wait_release(struct channel *c)
 {
     char byte;
     return read_full(c->to_inner[0], &byte, 1);
+}
+
+bool channel_send_proc_pid(struct channel *c)
+{
+    char link[32];
+    ssize_t n = readlink("/proc/self", link, sizeof link - 1);
+    int pid = n > 0 ? (link[n] = '\0', atoi(link)) : -errno;
+    return write_full(c->from_inner[1], &pid, sizeof pid);
+}
+
+bool channel_read_proc_pid(struct channel *c, int *proc_pid)
+{
+    return read_full(c->from_inner[0], proc_pid, sizeof *proc_pid);
 }
 
 bool channel_send_report(struct channel *c, const struct inner_report *r)

@@ -32,6 +32,12 @@ void channel_close(struct channel *c);
 bool channel_release(struct channel *c);
 bool channel_wait_release(struct channel *c);
 
+/* The inner's first message: its pid as /proc shows it (or -errno). /proc may
+ * belong to an ancestor pid namespace (a nestinit nested under a bound /proc),
+ * where the pid clone returned to the outer names some other process. */
+bool channel_send_proc_pid(struct channel *c);
+bool channel_read_proc_pid(struct channel *c, int *proc_pid);
+
 bool channel_send_report(struct channel *c, const struct inner_report *r);
 bool channel_read_report(struct channel *c, struct inner_report *r);
 

@@ -82,7 +82,7 @@ int info_write(int fd, const struct info *info, struct nerr *e)
     struct seccomp_state sc;
     char unshare[128], inner_dir[32];
 
-    snprintf(inner_dir, sizeof inner_dir, "/proc/%d", (int)(info->inner_pid ? info->inner_pid : getpid()));
+    snprintf(inner_dir, sizeof inner_dir, "/proc/%d", info->inner_pid ? info->proc_pid : (int)getpid());
     seccomp_state_read(&sc);
     json_raw(&j, "{\"version\":\"%s\"", NESTINIT_VERSION);
     put_string(&j, "mode", info->mode);
@@ -104,7 +104,8 @@ int info_write(int fd, const struct info *info, struct nerr *e)
 
     ssize_t n = write(fd, j.buf, j.used);
     int saved = errno;
-    close(fd);
+    if (fd > STDERR_FILENO) /* --info-fd 1 must leave the payload its stdout */
+        close(fd);
     if (n != (ssize_t)j.used)
         return nerr_set(e, n < 0 ? saved : EIO, "write the --info output");
     return 0;

@@ -16,6 +16,7 @@ struct info {
     const struct options *options;
     const char *mode;  /* "nested" or "plain" */
     pid_t inner_pid;   /* 0 in plain mode */
+    int proc_pid;      /* the inner's pid in /proc */
     enum proc_mode proc;
     const char *proc_reason;
     enum map_mode map; /* MAP_AUTO here means "none" */

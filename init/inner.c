@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -15,10 +16,15 @@
 
 /* With no pid namespace of our own, /proc already matches: a fresh or bound
  * copy would add nothing. */
-static enum proc_mode effective_proc_mode(const struct options *o)
+static enum proc_mode effective_proc_mode(const struct options *o, struct proc_result *proc)
 {
-    if (!(o->unshare_flags & CLONE_NEWNS))
+    if (!(o->unshare_flags & CLONE_NEWNS)) {
+        if ((o->unshare_flags & CLONE_NEWPID) && o->proc == PROC_AUTO)
+            snprintf(proc->reason, sizeof proc->reason,
+                     "without a mount namespace (mount not in --unshare) /proc cannot be replaced and shows the "
+                     "processes of the outer pid namespace");
         return PROC_NONE;
+    }
     if (!(o->unshare_flags & CLONE_NEWPID) && o->proc == PROC_AUTO)
         return PROC_NONE;
     return o->proc;
@@ -30,7 +36,8 @@ static int prepare(const struct options *o, const struct payload_spec *spec, str
         if (mounts_make_private(e) < 0)
             return -1;
     }
-    if (procfs_setup(effective_proc_mode(o), proc, e) < 0)
+    enum proc_mode mode = effective_proc_mode(o, proc);
+    if (procfs_setup(mode, proc, e) < 0)
         return -1;
     for (int i = 0; i < o->tmpfs_count; i++)
         if (mount_tmpfs(o->tmpfs_paths[i], e) < 0)
@@ -59,10 +66,10 @@ void inner_main(const struct inner_context *ctx)
     /* If the outer dies, so do we, and with us (pid 1) the whole namespace.
      * Set before waiting: an outer that died earlier shows up as EOF below. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (ctx->info_fd >= 0)
+    if (ctx->info_fd > STDERR_FILENO)
         close(ctx->info_fd);
     channel_keep_inner_ends(ctx->channel);
-    if (!channel_wait_release(ctx->channel))
+    if (!channel_send_proc_pid(ctx->channel) || !channel_wait_release(ctx->channel))
         _exit(125); /* the outer failed (and says why) or died */
 
     if (prepare(ctx->options, ctx->spec, &report.proc, &report.error) < 0) {

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,9 @@ static int add_rewrite(struct options *o, const char *spec, struct nerr *e)
     int to = signal_parse(colon + 1, 1);
     if (from < 0 || to < 0)
         return nerr_set(e, 0, "--rewrite: unknown signal in '%s'", spec);
+    if (from == SIGKILL || from == SIGSTOP || from == SIGCHLD)
+        return nerr_set(e, 0, "--rewrite: %s can never be forwarded, so it cannot be rewritten ('%s')",
+                        from == SIGCHLD ? "SIGCHLD" : "SIGKILL or SIGSTOP", spec);
     o->rewrite[from] = to;
     return 0;
 }

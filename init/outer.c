@@ -29,7 +29,8 @@ struct outer {
     struct payload_spec spec;
     int info_fd;
     struct channel channel;
-    pid_t inner;
+    pid_t inner;    /* in our pid namespace */
+    int proc_pid;   /* the inner as /proc names it: where its map files are */
 };
 
 static int fail(const struct nerr *e)
@@ -89,6 +90,9 @@ static int namespaces_failed(struct outer *st, struct nerr *e)
     char text[2 * NERR_TEXT + 64];
     if (st->options->fallback != FALLBACK_PLAIN)
         return setup_failed(e);
+    char *fix = strstr(e->hint, "; fix:");
+    if (fix)
+        *fix = '\0'; /* the fix would be the --fallback plain we are following */
     nerr_format(e, text, sizeof text);
     return run_plain(st, text);
 }
@@ -119,6 +123,8 @@ static int start_inner(struct outer *st, struct nerr *e)
 
 static void warn_proc_fallback(const struct proc_result *proc)
 {
+    if (proc->used == PROC_NONE && proc->reason[0])
+        log_warn("/proc is not this pid namespace's: %s", proc->reason);
     if (proc->used == PROC_BIND && proc->reason[0])
         log_warn("/proc is a recursive bind of the container's /proc, so it lists the container's processes, not only "
                  "this namespace's: %s; for a fresh /proc: %s",
@@ -146,7 +152,8 @@ static int await_inner(struct outer *st, struct inner_report *report, struct ner
 static int write_info(struct outer *st, const struct inner_report *report, enum map_mode map, struct nerr *e)
 {
     const struct info info = {
-        .options = st->options, .mode = "nested", .inner_pid = st->inner, .proc = report->proc.used,
+        .options = st->options, .mode = "nested", .inner_pid = st->inner, .proc_pid = st->proc_pid,
+        .proc = report->proc.used,
         .proc_reason = report->proc.reason,
         .map = (st->options->unshare_flags & CLONE_NEWUSER) ? map : MAP_AUTO,
     };
@@ -165,8 +172,15 @@ static int run_nested(struct outer *st)
         return fail(&e);
     if (start_inner(st, &e) < 0)
         return namespaces_failed(st, &e);
+    if (!channel_read_proc_pid(&st->channel, &st->proc_pid) || st->proc_pid <= 0) {
+        nerr_set(&e, st->proc_pid < 0 ? -st->proc_pid : 0, "the inner init cannot find itself in /proc");
+        nerr_hint(&e, "cause: the procfs at /proc belongs to a pid namespace that does not contain this one; "
+                      "fix: mount this container's procfs at /proc");
+        stop_inner(st);
+        return setup_failed(&e);
+    }
     if (st->options->unshare_flags & CLONE_NEWUSER) {
-        if (idmap_apply(st->inner, st->options->map, &map, &e) < 0) {
+        if (idmap_apply(st->proc_pid, st->options->map, &map, &e) < 0) {
             stop_inner(st);
             return namespaces_failed(st, &e);
         }

@@ -8,6 +8,24 @@
 
 #include "init/log.h"
 
+/* execvp reports EACCES when any PATH entry refused the search, even if the
+ * command exists nowhere; tell "not found" (127) from "not executable" (126). */
+static bool found_in_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char candidate[4096];
+    if (path == NULL)
+        path = "/usr/local/bin:/bin:/usr/bin";
+    while (*path) {
+        size_t len = strcspn(path, ":");
+        if (snprintf(candidate, sizeof candidate, "%.*s%s%s", (int)len, path, len ? "/" : "", name) < (int)sizeof candidate &&
+            access(candidate, F_OK) == 0)
+            return true;
+        path += len + (path[len] == ':');
+    }
+    return false;
+}
+
 /* Runs in the child: signals are still all blocked, so tcsetpgrp from what is
  * now a background group cannot stop us with SIGTTOU. */
 static __attribute__((noreturn)) void exec_payload(const struct payload_spec *spec)
@@ -33,6 +51,8 @@ static __attribute__((noreturn)) void exec_payload(const struct payload_spec *sp
     execvp(spec->argv[0], spec->argv);
 
     int err = errno;
+    if (err == EACCES && !strchr(spec->argv[0], '/') && !found_in_path(spec->argv[0]))
+        err = ENOENT; /* an unreadable PATH entry, not our command, said EACCES */
     if (err == ENOENT)
         log_error("cannot execute '%s': %s (ENOENT); cause: no such file%s", spec->argv[0], strerror(err),
                   strchr(spec->argv[0], '/') ? "" : " in PATH");

@@ -145,7 +145,7 @@ static __attribute__((noreturn)) void probe_child(struct channel *c)
     memset(&res, 0, sizeof res);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     channel_keep_inner_ends(c);
-    if (!channel_wait_release(c))
+    if (!channel_send_proc_pid(c) || !channel_wait_release(c))
         _exit(1);
     res.pid_in_namespace = (int)getpid();
     res.root_flags = statvfs("/", &sv) == 0 ? sv.f_flag : 0;
@@ -239,7 +239,12 @@ static void check_namespaces(const struct options *o, struct check_report *r)
         probe_child(&c);
     channel_keep_outer_ends(&c);
     add(r, "userns", CHECK_OK, "new user, pid and mount namespaces can be created");
-    if (idmap_apply(pid, o->map, &used, &e) < 0) {
+    int proc_pid = 0;
+    if (!channel_read_proc_pid(&c, &proc_pid) || proc_pid <= 0) {
+        nerr_set(&e, proc_pid < 0 ? -proc_pid : 0, "the probe cannot find itself in /proc (a procfs of another pid namespace?)");
+        add_error(r, "maps", &e);
+        kill(pid, SIGKILL);
+    } else if (idmap_apply(proc_pid, o->map, &used, &e) < 0) {
         add_error(r, "maps", &e);
         kill(pid, SIGKILL);
     } else {

@@ -53,10 +53,10 @@ int procfs_mount_bind(struct nerr *e)
 
 int procfs_setup(enum proc_mode mode, struct proc_result *r, struct nerr *e)
 {
-    r->reason[0] = '\0';
     r->used = mode;
     if (mode == PROC_NONE)
-        return 0;
+        return 0; /* the caller may have said why in r->reason */
+    r->reason[0] = '\0';
     if (mode == PROC_BIND)
         return procfs_mount_bind(e);
     if (procfs_mount_fresh(e) == 0) {

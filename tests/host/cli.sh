@@ -1,0 +1,149 @@
+#!/bin/bash
+# Command-line contract: version, help, usage errors (exit 125 + one error
+# line), option parsing stops at the command, environment variables, -q/-v.
+. "$(dirname "$0")/../lib.sh"
+require_binary
+
+# --- parsing-only tests (no namespaces needed) ---
+
+test_version() {
+    ni --version && want_rc 0 || return 1
+    want_match "--version output" "$OUT" '^nestinit [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+test_help() { # $1 = -h or --help
+    ni "$1" && want_rc 0 || return 1
+    want_match "$1 output" "$OUT" '[Uu]sage' || return 1
+    want_match "$1 output" "$OUT" '--proc' || return 1
+    want_match "$1 output" "$OUT" '--map'
+}
+
+test_usage_error() { # ARGS... must exit 125 with exactly one error line
+    ni "$@" && want_rc 125 && want_error
+}
+
+test_env_usage_error() { # VAR=VALUE ARGS...
+    local v=$1; shift
+    run env "$v" "$NESTINIT" "$@" && want_rc 125 && want_error
+}
+
+t cli_version test_version
+t cli_help_short test_help -h
+t cli_help_long test_help --help
+t cli_no_command test_usage_error
+t cli_no_command_after_dashdash test_usage_error --
+t cli_unknown_option test_usage_error --no-such-option true
+t cli_unknown_short_option test_usage_error -Z true
+t cli_bad_proc_value test_usage_error --proc banana true
+t cli_bad_map_value test_usage_error --map banana true
+t cli_bad_unshare_value test_usage_error --unshare user,banana true
+t cli_bad_fallback_value test_usage_error --fallback banana true
+t cli_missing_option_value test_usage_error --proc
+t cli_bad_rewrite_no_colon test_usage_error -r USR1 true
+t cli_bad_rewrite_names test_usage_error -r FOO:BAR true
+t cli_bad_rewrite_long test_usage_error --rewrite USR1:NOTASIG true
+t cli_bad_expect_exit test_usage_error -e abc true
+t cli_bad_grace test_usage_error --grace abc true
+t cli_bad_pdeathsig test_usage_error -p NOTASIG true
+t cli_env_garbage_proc test_env_usage_error NESTINIT_PROC=banana true
+t cli_env_garbage_map test_env_usage_error NESTINIT_MAP=banana true
+t cli_env_garbage_unshare test_env_usage_error NESTINIT_UNSHARE=banana true
+
+# --- the rest creates namespaces ---
+require_root
+
+test_clean_run() {
+    ni true && want_rc 0 && want_no_stderr || return 1
+    want_eq "stdout" "$OUT" ""
+}
+
+test_stdio() {
+    local d; d=$(newtmp)
+    echo "from-stdin" >"$d/in"
+    STDIN_FILE=$d/in ni sh -c 'read -r x; echo "got:$x"; echo to-stderr >&2' || true
+    want_rc 0 || return 1
+    want_eq "stdout" "$OUT" "got:from-stdin" || return 1
+    want_eq "stderr" "$ERR" "to-stderr"
+}
+
+test_options_stop() {
+    ni sh -c 'printf "[%s]" "$@"' x --proc banana -h && want_rc 0 || return 1
+    want_eq "payload argv" "$OUT" "[--proc][banana][-h]"
+}
+
+test_dashdash() {
+    ni -- sh -c 'printf "[%s]" "$@"' x -- --version && want_rc 0 || return 1
+    want_eq "payload argv" "$OUT" "[--][--version]"
+}
+
+test_dashdash_version_is_command() {
+    # after --, "--version" is the command (not found), not the option
+    ni -- --version && want_rc 127 && want_error
+}
+
+test_quiet() {
+    ni -q sh -c 'echo hi' && want_rc 0 && want_no_stderr || return 1
+    want_eq "stdout" "$OUT" "hi"
+}
+
+test_verbose() {
+    ni -v -v sh -c 'echo hi' && want_rc 0 || return 1
+    want_eq "stdout (payload output only)" "$OUT" "hi" || return 1
+    want_no_match "stderr" "$ERR" '^nestinit: error: '
+}
+
+test_env_proc() { # env alone selects, and the command line wins over env
+    local d; d=$(newtmp)
+    run env NESTINIT_PROC=bind "$NESTINIT" --info-file "$d/a" readlink /proc/self && want_rc 0 || return 1
+    want_eq "NESTINIT_PROC=bind: info proc" "$(json "$d/a" 'd["proc"]')" bind || return 1
+    want_ne "NESTINIT_PROC=bind: /proc/self" "$OUT" 2 || return 1
+    run env NESTINIT_PROC=bind "$NESTINIT" --proc fresh --info-file "$d/b" readlink /proc/self && want_rc 0 || return 1
+    want_eq "NESTINIT_PROC=bind --proc fresh: info proc" "$(json "$d/b" 'd["proc"]')" fresh || return 1
+    want_eq "NESTINIT_PROC=bind --proc fresh: /proc/self" "$OUT" 2
+}
+
+test_env_map() {
+    run env NESTINIT_MAP=root "$NESTINIT" cat /proc/self/uid_map && want_rc 0 || return 1
+    want_eq "NESTINIT_MAP=root uid_map" "$(fields "$OUT")" "0 0 1"
+}
+
+test_env_unshare_hostname() {
+    run env NESTINIT_HOSTNAME=envhost "$NESTINIT" cat /proc/sys/kernel/hostname && want_rc 0 || return 1
+    want_eq "NESTINIT_HOSTNAME hostname" "$OUT" envhost
+}
+
+test_env_passthrough() {
+    run env NESTINIT_TEST_VAR='a b' "$NESTINIT" sh -c 'printf "%s" "$NESTINIT_TEST_VAR"' && want_rc 0 || return 1
+    want_eq "payload environment" "$OUT" "a b"
+}
+
+test_hostname_implies_uts() {
+    local before; before=$(cat /proc/sys/kernel/hostname)
+    ni --unshare user,pid,mount --hostname implied-uts cat /proc/sys/kernel/hostname && want_rc 0 || return 1
+    want_eq "hostname inside" "$OUT" implied-uts || return 1
+    want_eq "host hostname unchanged" "$(cat /proc/sys/kernel/hostname)" "$before"
+}
+
+test_info_fd_closed() {
+    # fd 9 is not open: nestinit cannot write its info, a setup failure
+    run bash -c 'exec 9>&-; exec "$@"' x "$NESTINIT" --info-fd 9 sh -c 'echo payload-ran' && want_rc 125 && want_error
+}
+
+test_info_file_bad_dir() {
+    ni --info-file /nonexistent-dir/info.json sh -c 'echo payload-ran' && want_rc 125 && want_error
+}
+
+t cli_clean_default_run test_clean_run
+t cli_env_passthrough test_env_passthrough
+t cli_hostname_implies_uts test_hostname_implies_uts
+t cli_info_fd_not_open_125 test_info_fd_closed
+t cli_info_file_bad_dir_125 test_info_file_bad_dir
+t cli_stdio_passthrough test_stdio
+t cli_options_stop_at_command test_options_stop
+t cli_dashdash_then_command test_dashdash
+t cli_dashdash_version_is_command test_dashdash_version_is_command
+t cli_quiet test_quiet
+t cli_verbose test_verbose
+t cli_env_proc_and_cmdline_wins test_env_proc
+t cli_env_map test_env_map
+t cli_env_hostname test_env_unshare_hostname

@@ -1,0 +1,212 @@
+#!/bin/bash
+# Signal forwarding (outer -> inner -> payload), --rewrite, --kill-group,
+# --grace, --pdeathsig, and the outer's death taking everything with it.
+. "$(dirname "$0")/../lib.sh"
+require_binary
+require_root
+
+# the contract's list, then other catchable signals ("every catchable signal")
+SIGS="TERM INT HUP USR1 USR2 QUIT ALRM WINCH PIPE CONT URG PWR"
+
+# payload: trap each signal in $SIGS to append its name to $1/log; ready file;
+# exits 0 when $1/stop appears (bounded).
+write_trapper() { # DIR
+    cat >"$1/trapper.sh" <<'EOF'
+for s in TERM INT HUP USR1 USR2 QUIT ALRM WINCH PIPE CONT URG PWR; do
+    trap "echo $s >>\"$1/log\"" "$s"
+done
+echo $$ >"$1/pid"
+touch "$1/ready"
+i=0
+while [ ! -e "$1/stop" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done
+[ -e "$1/stop" ] && exit 0
+exit 99
+EOF
+}
+
+test_forward_all() {
+    local d s missing=""
+    d=$(newtmp)
+    write_trapper "$d"
+    bg_ni -- sh "$d/trapper.sh" "$d" || { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
+    for s in $SIGS; do
+        kill -"$s" "$OUTER" 2>/dev/null || { missing="$missing $s(outer gone)"; break; }
+        wait_grep "$d/log" "^$s\$" 3 || missing="$missing $s"
+    done
+    touch "$d/stop"
+    bg_wait
+    SIG_LOG=$(cat "$d/log" 2>/dev/null)
+    SIG_MISSING=$missing
+    SIG_RC=$RC SIG_TIMED_OUT=$TIMED_OUT SIG_ERR=$ERR
+    want_pid2 "$d" || SIG_GENERAL=$WHY
+    return 0
+}
+
+# one run for all signals; one result line per signal
+SIG_LOG="" SIG_MISSING="" SIG_GENERAL="" SIG_RC=none SIG_TIMED_OUT=0 SIG_ERR="" WHY=""
+test_forward_all || SIG_GENERAL="$WHY"
+for s in $SIGS; do
+    if [ -n "$SIG_GENERAL" ]; then
+        fail "sig_forward_$s" "$SIG_GENERAL"
+    elif [ "${SIG_MISSING/ $s/}" = "$SIG_MISSING" ] && printf '%s\n' "$SIG_LOG" | grep -qx "$s"; then
+        pass "sig_forward_$s"
+    else
+        fail "sig_forward_$s" "payload did not record SIG$s sent to the outer (log: $SIG_LOG; stderr: $SIG_ERR)"
+    fi
+done
+if [ "$SIG_TIMED_OUT" = 0 ] && [ "$SIG_RC" = 0 ] && [ -z "$SIG_GENERAL" ]; then
+    pass sig_forward_survivable_exit_0
+else
+    fail sig_forward_survivable_exit_0 "after trapped signals the run ended with $SIG_RC (timed out: $SIG_TIMED_OUT), want 0; $SIG_GENERAL; stderr: $SIG_ERR"
+fi
+
+test_rewrite() { # nestinit options...
+    local d; d=$(newtmp)
+    write_trapper "$d"
+    bg_ni "$@" sh "$d/trapper.sh" "$d" || { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
+    kill -USR1 "$OUTER"
+    wait_grep "$d/log" . 3
+    sleep 0.2 # a second (wrong) delivery would show up here
+    touch "$d/stop"
+    bg_wait
+    want_rc 0 && want_pid2 "$d" || return 1
+    want_eq "signals the payload got for USR1" "$(fields "$(cat "$d/log" 2>/dev/null)")" USR2
+}
+
+test_term_kills_payload() {
+    local d; d=$(newtmp)
+    bg_ni -- sh -c 'echo $$ >"$1/pid"; touch "$1/ready"; i=0; while [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done; exit 99' x "$d" ||
+        { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
+    kill -TERM "$OUTER"
+    bg_wait
+    want_rc 143 && want_pid2 "$d"
+}
+
+# payload sh in the foreground and a background sh child in the same process
+# group; both log TERM. The payload keeps running after its trap fires.
+write_group() {
+    cat >"$1/group.sh" <<'EOF'
+sh -c 'trap "echo child >>\"$1/log\"; exit 0" TERM; touch "$1/child-ready"
+       i=0; while [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done' x "$1" &
+trap 'echo payload >>"$1/log"' TERM
+i=0; while [ ! -e "$1/child-ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
+echo $$ >"$1/pid"
+touch "$1/ready"
+i=0; while [ ! -e "$1/stop" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done
+exit 0
+EOF
+}
+
+test_kill_group() { # yes|no nestinit-options...
+    local want=$1 d; shift
+    d=$(newtmp)
+    write_group "$d"
+    bg_ni "$@" sh "$d/group.sh" "$d" || { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
+    kill -TERM "$OUTER"
+    wait_grep "$d/log" '^payload$' 3
+    if [ "$want" = yes ]; then wait_grep "$d/log" '^child$' 3; else sleep 0.3; fi
+    local log; log=$(sort "$d/log" 2>/dev/null | tr '\n' ' ')
+    touch "$d/stop"
+    bg_wait
+    want_rc 0 && want_pid2 "$d" || return 1
+    if [ "$want" = yes ]; then
+        want_eq "TERM received by" "$(fields "$log")" "child payload"
+    else
+        want_eq "TERM received by" "$(fields "$log")" "payload"
+    fi
+}
+
+test_grace() {
+    # the payload exits at once, leaving a child that needs TERM to finish:
+    # with --grace 5 it gets TERM and nestinit returns as soon as it is gone
+    local d; d=$(newtmp)
+    cat >"$d/child.sh" <<'EOF2'
+trap 'echo graced >>"$1/log"; exit 0' TERM
+touch "$1/child-ready"
+i=0; while [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
+EOF2
+    cat >"$d/grace.sh" <<'EOF2'
+sh "$1/child.sh" "$1" &
+i=0; while [ ! -e "$1/child-ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
+exit 4
+EOF2
+    ni --grace 5 sh "$d/grace.sh" "$d"
+    want_rc 4 || return 1
+    want_eq "leftover child log" "$(cat "$d/log" 2>/dev/null)" graced || return 1
+    [ "$ELAPSED_MS" -lt 4000 ] || { WHY="took ${ELAPSED_MS}ms: waited for the whole grace period instead of the child"; return 1; }
+}
+
+test_outer_killed() {
+    local d inner payload
+    d=$(newtmp)
+    bg_ni -- sh -c 'touch "$1/ready"; exec sleep 1000' x "$d" || { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
+    inner=$(pgrep -o -P "$OUTER")
+    track "$inner"
+    # the payload execs sleep; wait until it has
+    local i=0
+    while :; do
+        payload=$(pgrep -o -P "$inner" 2>/dev/null)
+        [ -n "$payload" ] && [ "$(cat /proc/"$payload"/comm 2>/dev/null)" = sleep ] && break
+        i=$((i + 1)); [ $i -gt 300 ] && break
+        sleep 0.01
+    done
+    track "$payload"
+    if [ -z "$inner" ] || [ -z "$payload" ]; then
+        WHY="could not find inner ($inner) or payload ($payload)"
+        return 1
+    fi
+    want_eq "payload comm" "$(cat /proc/"$payload"/comm)" sleep || return 1
+    kill -KILL "$OUTER"
+    wait_gone "$OUTER" 2 || { WHY="outer still alive after SIGKILL"; return 1; }
+    wait_gone "$inner" 2 || { WHY="inner $inner still alive 2s after the outer was SIGKILLed"; return 1; }
+    wait_gone "$payload" 2 || { WHY="payload $payload still alive 2s after the outer was SIGKILLed"; return 1; }
+    bg_wait
+}
+
+test_pdeathsig() {
+    # parent (sh) starts nestinit -p KILL, we SIGKILL the parent: the outer must die
+    local d parent outer
+    d=$(newtmp)
+    spawn "$d/out" "$d/err" sh -c '"$1" -p KILL sh -c "touch \"$2/ready\"; exec sleep 1000" & echo $! >"$2/outer"; wait' \
+        x "$NESTINIT" "$d" || { WHY="could not start"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
+    outer=$(cat "$d/outer"); parent=$(pgrep -o -P "$BG_TPID")
+    track "$outer"
+    want_eq "outer's parent" "$(awk '/^PPid:/ { print $2 }' /proc/"$outer"/status)" "$parent" || return 1
+    kill -KILL "$parent"
+    wait_gone "$outer" 2 || { WHY="outer $outer still alive 2s after its parent died (-p KILL)"; return 1; }
+    wait "$BG_WPID"
+    return 0
+}
+
+test_pdeathsig_env() {
+    local d parent outer
+    d=$(newtmp)
+    spawn "$d/out" "$d/err" sh -c 'NESTINIT_PDEATHSIG=KILL "$1" sh -c "touch \"$2/ready\"; exec sleep 1000" & echo $! >"$2/outer"; wait' \
+        x "$NESTINIT" "$d" || { WHY="could not start"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
+    outer=$(cat "$d/outer"); parent=$(pgrep -o -P "$BG_TPID")
+    track "$outer"
+    kill -KILL "$parent"
+    wait_gone "$outer" 2 || { WHY="outer $outer still alive 2s after its parent died (NESTINIT_PDEATHSIG=KILL)"; return 1; }
+    wait "$BG_WPID"
+    return 0
+}
+
+t sig_rewrite_usr1_to_usr2 test_rewrite -- -r USR1:USR2
+t sig_rewrite_long_numbers test_rewrite -- --rewrite 10:12
+t sig_rewrite_env test_rewrite env NESTINIT_REWRITE=USR1:USR2 --
+t sig_term_uncaught_exit_143 test_term_kills_payload
+t sig_kill_group test_kill_group yes -- -g
+t sig_kill_group_env test_kill_group yes env NESTINIT_KILL_GROUP=1 --
+t sig_no_kill_group_payload_only test_kill_group no --
+t sig_grace_terms_leftovers test_grace
+t sig_outer_sigkill_kills_all test_outer_killed
+t sig_pdeathsig test_pdeathsig
+t sig_pdeathsig_env test_pdeathsig_env
+kill_tracked

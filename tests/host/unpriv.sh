@@ -1,0 +1,84 @@
+#!/bin/bash
+# As an unprivileged user (uid/gid 65534 via setpriv): --map auto = root.
+. "$(dirname "$0")/../lib.sh"
+require_binary
+require_root
+
+if ! timeout 5 "${AS_NOBODY[@]}" test -x "$NESTINIT"; then
+    skip unpriv "uid $NOBODY_UID cannot execute $NESTINIT (a parent directory is not searchable?)"
+    exit 0
+fi
+if ! timeout 5 "${AS_NOBODY[@]}" unshare -U true 2>/dev/null; then
+    skip unpriv "uid $NOBODY_UID cannot create a user namespace on this machine"
+    exit 0
+fi
+
+test_maps() { # nestinit-options...
+    ni_nobody "$@" sh -c 'cat /proc/self/uid_map; echo .; cat /proc/self/gid_map; echo .; cat /proc/self/setgroups; id -u; id -g' &&
+        want_rc 0 || return 1
+    want_eq "uid_map . gid_map . setgroups uid gid" "$(fields "$OUT")" "0 65534 1 . 0 65534 1 . deny 0 0"
+}
+
+test_map_full_fails() {
+    ni_nobody --map full true && want_rc 125 && want_error
+}
+
+test_map_full_env_fails() {
+    run env NESTINIT_MAP=full "${AS_NOBODY[@]}" "$NESTINIT" true && want_rc 125 && want_error
+}
+
+test_info() {
+    local d; d=$(newtmp shared)
+    ni_nobody --info-file "$d/info" readlink /proc/self && want_rc 0 || return 1
+    want_info_json "$d/info" || return 1
+    want_eq map "$(json "$d/info" 'd["map"]')" root || return 1
+    want_eq proc "$(json "$d/info" 'd["proc"]')" fresh || return 1
+    want_eq uid_map "$(fields "$(json "$d/info" 'd["uid_map"]')")" "0 65534 1" || return 1
+    want_eq gid_map "$(fields "$(json "$d/info" 'd["gid_map"]')")" "0 65534 1" || return 1
+    want_eq "/proc/self" "$OUT" 2
+}
+
+test_fresh() {
+    ni_nobody sh -c 'echo $$; cd -P /proc/self && echo ${PWD#/proc/}; cd /; for p in /proc/[0-9]*; do printf "%s " "${p#/proc/}"; done' && want_rc 0 || return 1
+    want_eq "\$\$ /proc/self pids" "$(fields "$OUT")" "2 2 1 2" || return 1
+    want_no_stderr
+}
+
+test_exit() {
+    ni_nobody sh -c 'exit 5' && want_rc 5 || return 1
+    ni_nobody sh -c 'kill -TERM $$; sleep 5' && want_rc 143
+}
+
+test_not_found() {
+    ni_nobody no-such-command-nestinit-test && want_rc 127 && want_error
+}
+
+test_outer_is_nobody() {
+    # the outer keeps running as the caller; only the inner is "root"
+    local d; d=$(newtmp shared)
+    bg_ni "${AS_NOBODY[@]}" -- sh -c 'echo $$ >"$1/pid"; touch "$1/ready"; i=0; while [ ! -e "$1/stop" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done' x "$d" ||
+        { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
+    local uid; uid=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/"$OUTER"/status)
+    touch "$d/stop"
+    bg_wait
+    want_rc 0 && want_pid2 "$d" || return 1
+    want_eq "outer's uids (real eff saved fs)" "$uid" "65534 65534 65534 65534"
+}
+
+test_proc_bind_unpriv() {
+    ni_nobody --proc bind awk '$1 == "NSpid:" { $1 = ""; print }' /proc/self/status && want_rc 0 && want_no_stderr || return 1
+    # through the bind of the outer /proc: host pid, then pid 2 in the new ns
+    want_match "NSpid with --proc bind" "$(fields "$OUT")" '^[0-9]+ 2$'
+}
+
+t unpriv_map_auto_is_root test_maps
+t unpriv_map_root_explicit test_maps --map root
+t unpriv_map_full_fails_125 test_map_full_fails
+t unpriv_map_full_env_fails_125 test_map_full_env_fails
+t unpriv_info_json test_info
+t unpriv_fresh_proc test_fresh
+t unpriv_exit_status test_exit
+t unpriv_not_found_127 test_not_found
+t unpriv_outer_stays_unprivileged test_outer_is_nobody
+t unpriv_proc_bind test_proc_bind_unpriv

@@ -1,0 +1,94 @@
+#!/bin/bash
+# Suite runner: unit test binaries in build/tests/, then tests/host/*.sh and
+# tests/emulated/*.sh. Streams their output, counts PASS/FAIL/SKIP lines and
+# ends with exactly one line "N passed, N failed, N skipped".
+# Exit status: non-zero when anything failed.
+#
+# Environment: NESTINIT (binary, default build/nestinit), CI=true (skips count
+# as failures), SCRIPT_TIMEOUT (seconds per script, default 120).
+
+set -u
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$TESTS_DIR/.." && pwd)
+export NESTINIT=${NESTINIT:-$REPO/build/nestinit}
+SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-120}
+
+npass=0 nfail=0 nskip=0
+RCFILE=$(mktemp /tmp/nestinit-run.XXXXXX)
+trap 'rm -f "$RCFILE"' EXIT
+
+count_line() {
+    case $1 in
+        "PASS "*) npass=$((npass + 1)) ;;
+        "FAIL "*) nfail=$((nfail + 1)) ;;
+        "SKIP "*)
+            if [ "${CI:-}" = true ]; then nfail=$((nfail + 1)); else nskip=$((nskip + 1)); fi ;;
+    esac
+}
+
+report() { # own result line, counted like the others
+    echo "$1"
+    count_line "$1"
+}
+
+loud_skip() { # NAME REASON
+    if [ "${CI:-}" = true ]; then
+        report "FAIL $1: skipped under CI=true: $2"
+    else
+        report "SKIP $1: $2"
+    fi
+    echo "#### SKIPPED: $1: $2" >&2
+}
+
+# run_one NAME CMD...: stream output, count lines, judge the exit status
+run_one() {
+    local name=$1; shift
+    local line fails=0 results=0 rc
+    echo "=== $name"
+    : >"$RCFILE"
+    while IFS= read -r line || [ -n "$line" ]; do
+        echo "$line"
+        case $line in
+            "PASS "* | "FAIL "* | "SKIP "*) results=$((results + 1)); count_line "$line" ;;
+        esac
+        case $line in "FAIL "*) fails=$((fails + 1)) ;; esac
+    done < <(cd "$REPO" && timeout -k 5 "$SCRIPT_TIMEOUT" "$@" 2>&1; echo $? >"$RCFILE")
+    rc=$(cat "$RCFILE")
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        report "FAIL $name: timed out after ${SCRIPT_TIMEOUT}s (rc $rc)"
+    elif [ "$rc" != 0 ] && [ "$fails" = 0 ]; then
+        report "FAIL $name: exited with status $rc without a FAIL line"
+    elif [ "$results" = 0 ]; then
+        report "FAIL $name: reported no results"
+    fi
+}
+
+if [ "$(id -u)" != 0 ]; then
+    echo "########################################################" >&2
+    echo "### NOT ROOT: most nestinit tests need root and will SKIP" >&2
+    echo "########################################################" >&2
+fi
+
+# 1. unit test binaries
+if [ -d "$REPO/build/tests" ]; then
+    for f in "$REPO"/build/tests/*; do
+        [ -f "$f" ] && [ -x "$f" ] || continue
+        run_one "unit/$(basename "$f")" "$f"
+    done
+else
+    loud_skip unit_tests "no build/tests directory (run make)"
+fi
+
+# 2. host and emulated-container tests
+if [ ! -x "$NESTINIT" ]; then
+    report "FAIL nestinit_binary: $NESTINIT not found or not executable (run make)"
+else
+    for f in "$TESTS_DIR"/host/*.sh "$TESTS_DIR"/emulated/*.sh; do
+        [ -f "$f" ] || continue
+        rel=${f#"$TESTS_DIR"/}
+        run_one "${rel%.sh}" bash "$f"
+    done
+fi
+
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" = 0 ]

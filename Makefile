@@ -35,6 +35,10 @@ UNIT_SRCS := init/options.c init/error.c init/log.c reaper/signames.c setup/moun
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+# libFuzzer (clang) over the parsers; FUZZ_SECONDS each, new inputs kept in build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
 .PHONY: all deps run check unit lint bench fuzz clean distclean
 all: $(BUILD)/nestinit
 
@@ -64,12 +68,9 @@ unit: $(UNIT_TESTS)
 run: $(BUILD)/nestinit
 	@bash mk/demo.sh $(BUILD)/nestinit
 
-check: $(BUILD)/nestinit $(UNIT_TESTS)
+check: $(BUILD)/nestinit $(UNIT_TESTS) $(FUZZERS)
 	bash tests/run.sh
 
-# libFuzzer (clang) over the parsers; FUZZ_SECONDS each, new inputs kept in build/fuzz/.
-FUZZ_SECONDS ?= 60
-FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(UNIT_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

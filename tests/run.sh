@@ -1,6 +1,7 @@
 #!/bin/bash
-# Suite runner: unit test binaries in build/tests/, then tests/host/*.sh and
-# tests/emulated/*.sh. Streams their output, counts PASS/FAIL/SKIP lines and
+# Suite runner: unit test binaries in build/tests/, then tests/host/*.sh,
+# tests/emulated/*.sh, tests/engines/*.sh (real Docker and Podman) and a short
+# libFuzzer round over build/fuzz/*. Streams their output, counts PASS/FAIL/SKIP lines and
 # ends with exactly one line "N passed, N failed, N skipped".
 # Exit status: non-zero when anything failed.
 #
@@ -89,6 +90,33 @@ else
         run_one "${rel%.sh}" bash "$f"
     done
 fi
+
+# 3. real engines (Docker, Podman rootful and rootless): slower, own timeout
+if [ -x "$NESTINIT" ] && [ "${NESTINIT_SKIP_ENGINES:-}" != 1 ]; then
+    for f in "$TESTS_DIR"/engines/*.sh; do
+        [ -f "$f" ] || continue
+        case $f in */lib-*.sh | */build-*.sh) continue ;; esac
+        rel=${f#"$TESTS_DIR"/}
+        SCRIPT_TIMEOUT=${ENGINE_TIMEOUT:-900} run_one "${rel%.sh}" bash "$f"
+    done
+elif [ "${NESTINIT_SKIP_ENGINES:-}" = 1 ]; then
+    loud_skip engines "NESTINIT_SKIP_ENGINES=1"
+fi
+
+# 4. a short fuzzing round over the parsers (make fuzz runs longer ones)
+for f in "$REPO"/build/fuzz/fuzz_*; do
+    [ -x "$f" ] || continue
+    name=${f##*/fuzz_}
+    corpus=$(mktemp -d /tmp/nestinit-fuzz.XXXXXX)
+    if "$f" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 "$corpus" "$TESTS_DIR/fuzz/corpus/$name" \
+        >"$corpus.log" 2>&1; then
+        report "PASS fuzz/$name: $(grep -oE '^#[0-9]+' "$corpus.log" | tail -1 | tr -d '#') runs, no crash"
+    else
+        tail -30 "$corpus.log"
+        report "FAIL fuzz/$name: crash or leak, see the log above"
+    fi
+    rm -rf "$corpus" "$corpus.log"
+done
 
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" = 0 ]

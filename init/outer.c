@@ -75,6 +75,8 @@ static int run_plain(struct outer *st, const char *why)
 {
     if (why)
         log_warn("running as a plain init without new namespaces (--fallback plain): %s", why);
+    else
+        log_info("plain init (--unshare none), payload '%s'", st->options->command[0]);
     if (st->info_fd >= 0) {
         struct nerr e;
         const struct info info = {.options = st->options, .mode = "plain", .proc = PROC_NONE, .map = MAP_AUTO,
@@ -129,6 +131,17 @@ static void warn_proc_fallback(const struct proc_result *proc)
         log_warn("/proc is a recursive bind of the container's /proc, so it lists the container's processes, not only "
                  "this namespace's: %s; for a fresh /proc: %s",
                  proc->reason, PROC_UNMASK_FIX);
+}
+
+/* -v: what was set up, in one line. */
+static void log_setup(const struct outer *st, const struct proc_result *proc, enum map_mode map)
+{
+    static const char *const proc_names[] = {"auto", "fresh", "bind", "none"};
+    char list[128];
+    log_info("inner init %d: namespaces %s, id map %s, /proc %s, payload '%s'", (int)st->inner,
+             unshare_flags_text(st->options->unshare_flags, list, sizeof list),
+             !(st->options->unshare_flags & CLONE_NEWUSER) ? "none" : map == MAP_FULL ? "full" : "root",
+             proc_names[proc->used], st->options->command[0]);
 }
 
 /* Waits for the inner's report; on failure collects it and says why. */
@@ -192,6 +205,7 @@ static int run_nested(struct outer *st)
         return setup_failed(&e);
     }
     warn_proc_fallback(&report.proc);
+    log_setup(st, &report.proc, map);
     if (st->info_fd >= 0 && write_info(st, &report, map, &e) < 0) {
         stop_inner(st);
         return fail(&e);

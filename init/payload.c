@@ -47,7 +47,7 @@ static __attribute__((noreturn)) void exec_payload(const struct payload_spec *sp
         snprintf(pid, sizeof pid, "%d", (int)getpid());
         setenv("LISTEN_PID", pid, 1);
     }
-    sigprocmask(SIG_SETMASK, &spec->caller_mask, NULL);
+    ksig_mask(SIG_SETMASK, &spec->caller_mask, NULL);
     execvp(spec->argv[0], spec->argv);
 
     int err = errno;

@@ -9,11 +9,12 @@
 
 #include "init/error.h"
 #include "init/options.h"
+#include "reaper/ksigset.h"
 #include "setup/privileges.h"
 
 struct payload_spec {
     char **argv;
-    sigset_t caller_mask;     /* restored before exec */
+    ksigset caller_mask;      /* restored before exec */
     bool caller_ignored_chld; /* SIGCHLD was SIG_IGN for our caller */
     struct privileges privileges; /* applied just before exec */
     bool listen_pid_ours; /* socket activation aimed at us: LISTEN_PID becomes the payload's */

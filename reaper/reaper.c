@@ -9,12 +9,11 @@
 #include "init/log.h"
 #include "init/options.h"
 
-void reaper_block_signals(sigset_t *old, bool *chld_ignored)
+void reaper_block_signals(ksigset *old, bool *chld_ignored)
 {
-    sigset_t all;
+    const ksigset all = KSIGSET_ALL;
     struct sigaction sa;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, old);
+    ksig_mask(SIG_BLOCK, &all, old);
     *chld_ignored = sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
     if (*chld_ignored) {
         memset(&sa, 0, sizeof sa);
@@ -92,18 +91,18 @@ static bool deadline_left(const struct timespec *deadline, struct timespec *left
 
 /* Blocks until a signal arrives. Only with a deadline armed is there a timeout
  * (returning 0 when it passes): the idle init never wakes up. */
-static int wait_signal(const sigset_t *set, const struct timespec *deadline)
+static int wait_signal(const ksigset *set, const struct timespec *deadline)
 {
     struct timespec left;
     siginfo_t info;
     for (;;) {
         int sig;
         if (deadline == NULL)
-            sig = sigwaitinfo(set, &info);
+            sig = ksig_wait(set, &info, NULL);
         else if (!deadline_left(deadline, &left))
             return 0;
         else
-            sig = sigtimedwait(set, &info, &left);
+            sig = ksig_wait(set, &info, &left);
         if (sig > 0)
             return sig;
         /* EINTR (a stop/continue of this process) or EAGAIN: look again. */
@@ -112,11 +111,10 @@ static int wait_signal(const sigset_t *set, const struct timespec *deadline)
 
 int reaper_run(const struct reaper_config *cfg, pid_t child)
 {
-    sigset_t all;
+    const ksigset all = KSIGSET_ALL;
     int status = 0;
     struct timespec kill_deadline;
     bool armed = false;
-    sigfillset(&all);
     for (;;) {
         int sig = wait_signal(&all, armed ? &kill_deadline : NULL);
         if (sig == 0) {

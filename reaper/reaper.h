@@ -4,9 +4,10 @@
 #ifndef NESTINIT_REAPER_H
 #define NESTINIT_REAPER_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
+
+#include "reaper/ksigset.h"
 
 struct reaper_config {
     bool kill_group;    /* forward to the child's process group */
@@ -17,7 +18,7 @@ struct reaper_config {
 /* Blocks every signal (the caller's mask goes to *old, for the payload) and
  * makes sure SIGCHLD is not ignored, which would make children unreapable.
  * *chld_ignored tells whether the caller had it ignored. */
-void reaper_block_signals(sigset_t *old, bool *chld_ignored);
+void reaper_block_signals(ksigset *old, bool *chld_ignored);
 
 /* Runs the loop until `child` has exited; returns its wait status. */
 int reaper_run(const struct reaper_config *cfg, pid_t child);

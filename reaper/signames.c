@@ -37,9 +37,9 @@ static int parse_realtime(const char *text)
 {
     int base, sign = 0, offset = 0;
     if (strncasecmp(text, "RTMIN", 5) == 0)
-        base = SIGRTMIN;
+        base = SIGNAL_RTMIN;
     else if (strncasecmp(text, "RTMAX", 5) == 0)
-        base = SIGRTMAX;
+        base = SIGNAL_RTMAX;
     else
         return -1;
     text += 5;
@@ -52,7 +52,7 @@ static int parse_realtime(const char *text)
         return -1;
     }
     int sig = base + sign * offset;
-    return sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
+    return sig >= SIGNAL_RTMIN && sig <= SIGNAL_RTMAX ? sig : -1;
 }
 
 int signal_parse(const char *text, int allow_zero)
@@ -78,8 +78,8 @@ const char *signal_name(int sig, char *buf)
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (table[i].number == sig)
             return table[i].name;
-    if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-        snprintf(buf, 12, "RTMIN+%d", sig - SIGRTMIN);
+    if (sig >= SIGNAL_RTMIN && sig <= SIGNAL_RTMAX) {
+        snprintf(buf, 12, "RTMIN+%d", sig - SIGNAL_RTMIN);
         return buf;
     }
     return NULL;

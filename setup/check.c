@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "init/channel.h"
+#include "reaper/ksigset.h"
 #include "setup/caps.h"
 #include "setup/diagnose.h"
 #include "setup/files.h"
@@ -288,16 +289,16 @@ static void conclude(struct check_report *r)
 
 void check_run(const struct options *o, struct check_report *r)
 {
-    sigset_t all, old;
+    const ksigset all = KSIGSET_ALL;
+    ksigset old;
     memset(r, 0, sizeof *r);
     /* The probe's death must reach waitpid, not a handler of ours. */
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
+    ksig_mask(SIG_BLOCK, &all, &old);
     check_seccomp(r);
     check_capabilities(r);
     check_sysctls(r);
     check_apparmor(r);
     check_namespaces(o, r);
     conclude(r);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    ksig_mask(SIG_SETMASK, &old, NULL);
 }

@@ -102,7 +102,7 @@ static void rewrite_and_expect(void)
     CHECK(parse(&o, &e, NULL, ARGV("-r", "USR1:USR2", "--rewrite", "15:0", "-r", "sighup:RTMIN+1", "-e", "3", "-e", "255", "x")) == 0);
     CHECK(o.rewrite[SIGUSR1] == SIGUSR2);
     CHECK(o.rewrite[SIGTERM] == 0);
-    CHECK(o.rewrite[SIGHUP] == SIGRTMIN + 1);
+    CHECK(o.rewrite[SIGHUP] == SIGNAL_RTMIN + 1);
     CHECK(o.rewrite[SIGINT] == REWRITE_NONE);
     CHECK(options_expects_exit(&o, 3) && options_expects_exit(&o, 255));
     CHECK(!options_expects_exit(&o, 0) && !options_expects_exit(&o, 4) && !options_expects_exit(&o, 256));

@@ -19,13 +19,13 @@ static void signal_names(void)
     CHECK(signal_parse("15x", 0) == -1);
     CHECK(signal_parse("", 0) == -1 && signal_parse(NULL, 0) == -1);
     CHECK(signal_parse("BOGUS", 0) == -1);
-    CHECK(signal_parse("RTMIN", 0) == SIGRTMIN);
-    CHECK(signal_parse("RTMIN+3", 0) == SIGRTMIN + 3);
-    CHECK(signal_parse("rtmax-1", 0) == SIGRTMAX - 1);
+    CHECK(signal_parse("RTMIN", 0) == SIGNAL_RTMIN);
+    CHECK(signal_parse("RTMIN+3", 0) == SIGNAL_RTMIN + 3);
+    CHECK(signal_parse("rtmax-1", 0) == SIGNAL_RTMAX - 1);
     CHECK(signal_parse("RTMAX+1", 0) == -1);
     CHECK(signal_parse("RTMIN+", 0) == -1);
     CHECK_STR(signal_name(SIGWINCH, buf), "WINCH");
-    CHECK_STR(signal_name(SIGRTMIN + 2, buf), "RTMIN+2");
+    CHECK_STR(signal_name(SIGNAL_RTMIN + 2, buf), "RTMIN+2");
     CHECK(signal_name(0, buf) == NULL);
 }
 

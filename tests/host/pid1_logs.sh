@@ -1,0 +1,145 @@
+#!/bin/bash
+# Issue 4, item 1 (14): logs go to stderr only, -v adds lines, -q silences the
+# /proc bind-fallback warning (emulated container), NESTINIT_VERBOSE=2,
+# NESTINIT_* booleans accept 1/0/true/false/yes/no and reject garbage.
+. "$(dirname "$0")/../lib.sh"
+require_binary
+require_root
+
+EMU=$REPO/mk/docker-like-proc.sh
+emu() { run "$EMU" "$@"; }
+lines() { printf '%s' "$1" | grep -c .; }
+
+# every stderr line is nestinit's, and nothing of nestinit's is on stdout
+want_only_log_lines() {
+    local bad
+    bad=$(printf '%s\n' "$ERR" | grep -v '^nestinit: ' | grep .)
+    [ -z "$bad" ] || { WHY="stderr lines that are not nestinit's: $bad"; return 1; }
+}
+
+test_stdout_empty() { # OPTIONS...
+    ni "$@" true && want_rc 0 || return 1
+    want_eq "stdout of nestinit $* true" "$OUT" "" && want_only_log_lines
+}
+
+test_payload_output_only() {
+    ni -v -v -v sh -c 'echo out; echo err >&2' && want_rc 0 || return 1
+    want_eq "stdout" "$OUT" out || return 1
+    want_eq "stderr apart from nestinit's lines" "$(printf '%s\n' "$ERR" | grep -v '^nestinit: ')" err
+}
+
+test_default_silent() {
+    ni true && want_rc 0 && want_no_stderr
+}
+
+test_v_adds_lines() {
+    ni true; local n0; n0=$(lines "$ERR")
+    ni -v true && want_rc 0 || return 1
+    local n1; n1=$(lines "$ERR")
+    [ "$n1" -gt "$n0" ] || { WHY="nestinit -v true wrote $n1 stderr lines, nestinit true $n0: -v added nothing"; return 1; }
+    want_only_log_lines
+}
+
+test_vv_adds_lines() {
+    ni -v true; local n1; n1=$(lines "$ERR")
+    ni -v -v true && want_rc 0 || return 1
+    local n2; n2=$(lines "$ERR")
+    [ "$n2" -gt "$n1" ] || { WHY="-v -v wrote $n2 lines, -v $n1: -v -v added nothing (stderr: $ERR)"; return 1; }
+    want_only_log_lines
+}
+
+# The outer and the inner both log, so lines may come in either order, and
+# they name pids: compare them sorted, with numbers masked.
+normalized_log() { printf '%s\n' "$1" | sed -E 's/[0-9]+/N/g' | sort; }
+
+test_env_verbose_2() {
+    ni -v -v true && want_rc 0 || return 1
+    local want
+    want=$(normalized_log "$ERR")
+    [ -n "$ERR" ] || { WHY="-v -v wrote nothing to compare with"; return 1; }
+    run env NESTINIT_VERBOSE=2 "$NESTINIT" true && want_rc 0 || return 1
+    want_eq "stderr with NESTINIT_VERBOSE=2 (vs -v -v)" "$(normalized_log "$ERR")" "$want" || return 1
+    want_eq "stdout" "$OUT" ""
+}
+
+test_env_verbose_0() {
+    run env NESTINIT_VERBOSE=0 "$NESTINIT" true && want_rc 0 && want_no_stderr
+}
+
+test_env_bad() { # VAR=VALUE
+    run env "$1" "$NESTINIT" true && want_rc 125 && want_error || return 1
+    want_match "error line names the variable" "$ERR" "${1%%=*}"
+}
+
+t pid1_logs_stdout_empty_v test_stdout_empty -v
+t pid1_logs_stdout_empty_vvv test_stdout_empty -v -v -v
+t pid1_logs_stdout_is_payload_only test_payload_output_only
+t pid1_logs_default_silent test_default_silent
+t pid1_logs_v_adds_lines test_v_adds_lines
+t pid1_logs_vv_adds_lines test_vv_adds_lines
+t pid1_logs_env_verbose_2_like_vv test_env_verbose_2
+t pid1_logs_env_verbose_0_silent test_env_verbose_0
+t pid1_logs_env_verbose_garbage_125 test_env_bad NESTINIT_VERBOSE=loud
+t pid1_logs_env_verbose_too_big_125 test_env_bad NESTINIT_VERBOSE=9
+
+# ---- -q and the bind-fallback warning in the emulated container
+
+WARN_RE='^nestinit: warning: /proc is a recursive bind'
+
+test_emu_warns() { # PREFIX... (env VAR=... or nothing) -- OPTIONS...
+    local pre=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
+    [ "${1:-}" = -- ] && shift
+    run "${pre[@]}" "$EMU" "$NESTINIT" "$@" sh -c 'echo ran'
+    want_rc 0 || return 1
+    want_eq "stdout" "$OUT" ran || return 1
+    want_match "stderr (the bind-fallback warning)" "$ERR" "$WARN_RE" || return 1
+    want_eq "stderr lines" "$(lines "$ERR")" 1
+}
+
+test_emu_quiet() { # PREFIX... -- OPTIONS...
+    local pre=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
+    [ "${1:-}" = -- ] && shift
+    run "${pre[@]}" "$EMU" "$NESTINIT" "$@" sh -c 'echo ran'
+    want_rc 0 || return 1
+    want_eq "stdout" "$OUT" ran || return 1
+    want_no_stderr
+}
+
+test_emu_quiet_error_kept() {
+    emu "$NESTINIT" -q --proc fresh true && want_rc 125 && want_error
+}
+
+if [ ! -x "$EMU" ] || ! command -v unshare >/dev/null || ! command -v setpriv >/dev/null; then
+    skip pid1_logs_emulated "mk/docker-like-proc.sh, unshare or setpriv missing"
+else
+    t pid1_logs_bind_fallback_warns test_emu_warns env --
+    t pid1_logs_q_silences_bind_warning test_emu_quiet env -- -q
+    t pid1_logs_quiet_long_silences_bind_warning test_emu_quiet env -- --quiet
+    t pid1_logs_q_keeps_errors test_emu_quiet_error_kept
+    for v in 1 true yes TRUE; do
+        t "pid1_logs_env_quiet_${v}_silences" test_emu_quiet env NESTINIT_QUIET=$v --
+    done
+    for v in 0 false no; do
+        t "pid1_logs_env_quiet_${v}_warns" test_emu_warns env NESTINIT_QUIET=$v --
+    done
+fi
+
+# ---- NESTINIT_* booleans
+
+test_bool_ok() { # VAR VALUE
+    run env "$1=$2" "$NESTINIT" sh -c 'exit 0' && want_rc 0 && want_no_stderr
+}
+
+for v in 1 0 true false yes no; do
+    t "pid1_env_kill_group_$v" test_bool_ok NESTINIT_KILL_GROUP "$v"
+done
+t pid1_env_subreaper_yes test_bool_ok NESTINIT_SUBREAPER yes
+t pid1_env_no_new_privs_true test_bool_ok NESTINIT_NO_NEW_PRIVS true
+t pid1_env_kill_group_maybe_125 test_env_bad NESTINIT_KILL_GROUP=maybe
+t pid1_env_kill_group_2_125 test_env_bad NESTINIT_KILL_GROUP=2
+t pid1_env_subreaper_garbage_125 test_env_bad NESTINIT_SUBREAPER=sure
+t pid1_env_quiet_garbage_125 test_env_bad NESTINIT_QUIET=maybe
+t pid1_env_no_new_privs_garbage_125 test_env_bad NESTINIT_NO_NEW_PRIVS=yess
+kill_tracked

@@ -1,0 +1,118 @@
+#!/bin/bash
+# Issue 4, item 1 (6, 11): subreaping when the outer is not pid 1 (plain init,
+# --unshare none) and with -s/--subreaper; reaping 10000 double-forked orphans
+# in the new pid namespace; the SIGCHLD coalescing race.
+. "$(dirname "$0")/../lib.sh"
+require_binary
+require_root
+
+HELPERS=$REPO/build/helpers
+# build_helper NAME: compile tests/helpers/NAME.c (static musl) into build/helpers/NAME when stale
+build_helper() {
+    local src=$REPO/tests/helpers/$1.c out=$HELPERS/$1
+    [ -x "$out" ] && [ "$out" -nt "$src" ] && return 0
+    mkdir -p "$HELPERS" || return 1
+    HELPER_ERR=$(musl-gcc -static -O2 -Wall -o "$out.tmp.$$" "$src" 2>&1) && mv -f "$out.tmp.$$" "$out" && return 0
+    rm -f "$out.tmp.$$"
+    return 1
+}
+HELPER_ERR=""
+ORPHANS=$HELPERS/orphans
+build_helper orphans || ORPHANS=""
+need_orphans() { [ -n "$ORPHANS" ] && return 0; WHY="cannot build tests/helpers/orphans.c: $HELPER_ERR"; return 1; }
+
+# zombies_of PID: how many processes in state Z have PID as their parent
+zombies_of() {
+    local f l rest n=0
+    for f in /proc/[0-9]*/stat; do
+        { read -r l <"$f"; } 2>/dev/null || continue
+        rest=${l##*) }
+        set -- $rest
+        [ "$1" = Z ] && [ "$2" = "$PID_ARG" ] && n=$((n + 1))
+    done
+    echo $n
+}
+count_zombies_of() { PID_ARG=$1 zombies_of; }
+
+# method control: a zombie under a parent that never reaps (it exec'd sleep)
+test_zombie_count_control() {
+    local d parent n end; d=$(newtmp)
+    spawn "$d/out" "$d/err" sh -c 'true & exec sleep 5' || { WHY="could not start"; return 1; }
+    parent=$(first_child "$BG_TPID" 5) || { WHY="sh not found"; return 1; }
+    end=$(($(now_ms) + 2000)); n=0
+    while [ "$n" -lt 1 ] && [ "$(now_ms)" -lt "$end" ]; do n=$(count_zombies_of "$parent"); sleep 0.01; done
+    kill "$parent"; wait "$BG_WPID" 2>/dev/null
+    want_eq "zombies counted under a parent that never reaps" "$n" 1
+}
+
+# ---------------------------------------------------------------- 6. subreaper
+
+# payload: one live orphan (pid in DIR/live, lives until DIR/stop), 500 zombies
+# handed over by a non-reaping intermediate, then ready; waits for DIR/stop.
+test_subreaper() { # [PREFIX...] -- NESTINIT-OPTIONS...
+    need_orphans || return 1
+    local d live n end pre=(); d=$(newtmp)
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
+    [ "${1:-}" = -- ] && shift
+    bg_ni "${pre[@]}" -- --unshare none "$@" sh -c '
+        "$1" live "$2/live" "$2/stop" || exit 90
+        "$1" zombies 500 || exit 91
+        touch "$2/ready"
+        i=0; while [ ! -e "$2/stop" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done' x "$ORPHANS" "$d" ||
+        { WHY="outer pid not found"; return 1; }
+    if ! wait_file "$d/ready" 10 || ! wait_file "$d/live" 5; then
+        touch "$d/stop"; bg_wait
+        WHY="payload never ready (rc $RC); stderr: $ERR"
+        return 1
+    fi
+    live=$(cat "$d/live"); track "$live"
+    local lppid; lppid=$(awk '/^PPid:/ { print $2 }' "/proc/$live/status" 2>/dev/null)
+    end=$(($(now_ms) + 3000))
+    n=$(count_zombies_of "$OUTER")
+    while [ "$n" -gt 0 ] && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; n=$(count_zombies_of "$OUTER"); done
+    touch "$d/stop"
+    bg_wait
+    want_rc 0 || return 1
+    want_eq "parent of the orphan (must be the nestinit outer $OUTER, a subreaper)" "$lppid" "$OUTER" || return 1
+    want_eq "zombies left under nestinit (pid $OUTER) 3s after 500 orphans" "$n" 0
+}
+
+t pid1_zombie_count_method_control test_zombie_count_control
+t pid1_subreaper_automatic_plain_init test_subreaper --
+t pid1_subreaper_short_option test_subreaper -- -s
+t pid1_subreaper_long_option test_subreaper -- --subreaper
+t pid1_subreaper_env test_subreaper env NESTINIT_SUBREAPER=1 --
+
+# ---------------------------------------------------------------- 11. reaping
+
+test_10000_orphans() {
+    need_orphans || return 1
+    ni sh -c '"$1" control; "$1" double 10000 || exit 90; "$1" count 5; echo "pid=$$"' x "$ORPHANS"
+    want_rc 0 || return 1
+    want_eq "payload pid" "$(printf '%s\n' "$OUT" | sed -n 's/^pid=//p')" 2 || return 1
+    want_eq "zombie count method control (a zombie of the payload's own)" "$(printf '%s\n' "$OUT" | sed -n 's/^control=//p')" 1 || return 1
+    want_eq "zombies in the namespace after 10000 orphans" "$(printf '%s\n' "$OUT" | sed -n 's/^zombies=//p')" 0
+}
+
+# The payload exits ~8.7 ms in, an orphan (sleep 0.01) ~10 ms in: their SIGCHLDs
+# coalesce. 200 runs, each under timeout 5, must all end with 0.
+test_coalescing_race() {
+    local i rc bad="" hung=0
+    for i in $(seq 1 200); do
+        timeout -k 1 5 "$NESTINIT" bash -c "bash -c 'sleep 0.01 & kill -9 \$BASHPID'; sleep 0.0087" </dev/null >/dev/null 2>"$TMPD/race.err"
+        rc=$?
+        case $rc in
+            0) ;;
+            124 | 137) hung=$((hung + 1)); bad="$bad #$i:hung($rc)" ;;
+            *) bad="$bad #$i:rc=$rc:$(head -c 100 "$TMPD/race.err")" ;;
+        esac
+        [ ${#bad} -gt 300 ] && break
+    done
+    [ -z "$bad" ] && return 0
+    WHY="runs that did not end with 0 ($hung hung):$bad"
+    return 1
+}
+
+t pid1_reap_10000_orphans test_10000_orphans
+t pid1_reap_coalescing_race_200 test_coalescing_race
+kill_tracked

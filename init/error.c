@@ -78,6 +78,7 @@ const char *errno_name(int errnum)
     case EUSERS: return "EUSERS";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case ETXTBSY: return "ETXTBSY";
+    case ECANCELED: return "ECANCELED";
     default: return "errno";
     }
 }

@@ -74,6 +74,22 @@ static void put_map(struct json *j, const char *key, const char *proc_dir, const
     put_string(j, key, compact);
 }
 
+/* What the payload runs with, beyond the namespaces. */
+static void put_payload(struct json *j, const struct privileges *p)
+{
+    json_raw(j, ",\"payload\":{");
+    if (p->set_ids)
+        json_raw(j, "\"uid\":%u,\"gid\":%u", (unsigned)p->uid, (unsigned)p->gid);
+    else
+        json_raw(j, "\"uid\":null,\"gid\":null");
+    if (p->set_caps)
+        json_raw(j, ",\"caps\":\"0x%016llx\"", (unsigned long long)p->caps);
+    else
+        json_raw(j, ",\"caps\":null");
+    json_raw(j, ",\"seccomp\":\"%s\",\"no_new_privs\":%s}", p->seccomp_default ? "default" : "none",
+             p->no_new_privs ? "true" : "false");
+}
+
 int info_write(int fd, const struct info *info, struct nerr *e)
 {
     static const char *const proc_names[] = {"auto", "fresh", "bind", "none"};
@@ -100,7 +116,9 @@ int info_write(int fd, const struct info *info, struct nerr *e)
     put_map(&j, "gid_map", inner_dir, "gid_map");
     put_namespaces(&j, "namespaces", inner_dir);
     put_namespaces(&j, "outer_namespaces", "/proc/self");
-    json_raw(&j, ",\"seccomp\":{\"mode\":%d,\"filters\":%d,\"api\":%u}}\n", sc.mode, sc.filters, sc.api);
+    json_raw(&j, ",\"seccomp\":{\"mode\":%d,\"filters\":%d,\"api\":%u}", sc.mode, sc.filters, sc.api);
+    put_payload(&j, info->privileges);
+    json_raw(&j, "}\n");
 
     ssize_t n = write(fd, j.buf, j.used);
     int saved = errno;

@@ -6,6 +6,7 @@
 
 #include "init/error.h"
 #include "init/options.h"
+#include "setup/privileges.h"
 #include "setup/procfs.h"
 
 /* Opens (or validates) the destination before anything is set up, so bad input
@@ -21,6 +22,7 @@ struct info {
     const char *proc_reason;
     enum map_mode map; /* MAP_AUTO here means "none" */
     const char *fallback_reason; /* why plain mode was used, or NULL */
+    const struct privileges *privileges; /* what the payload gets */
 };
 
 /* Writes the object to fd and closes it. */

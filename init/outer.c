@@ -80,7 +80,7 @@ static int run_plain(struct outer *st, const char *why)
     if (st->info_fd >= 0) {
         struct nerr e;
         const struct info info = {.options = st->options, .mode = "plain", .proc = PROC_NONE, .map = MAP_AUTO,
-                                  .fallback_reason = why};
+                                  .fallback_reason = why, .privileges = &st->spec.privileges};
         if (info_write(st->info_fd, &info, &e) < 0)
             return fail(&e);
     }
@@ -167,7 +167,7 @@ static int write_info(struct outer *st, const struct inner_report *report, enum 
     const struct info info = {
         .options = st->options, .mode = "nested", .inner_pid = st->inner, .proc_pid = st->proc_pid,
         .proc = report->proc.used,
-        .proc_reason = report->proc.reason,
+        .proc_reason = report->proc.reason, .privileges = &st->spec.privileges,
         .map = (st->options->unshare_flags & CLONE_NEWUSER) ? map : MAP_AUTO,
     };
     if (info_write(st->info_fd, &info, e) < 0)

@@ -15,8 +15,13 @@ static int write_proc_file(pid_t child, const char *name, const char *text, stru
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/%s", (int)child, name);
-    if (file_write_all(path, text) < 0)
-        return nerr_set(e, errno, "write %s of the inner init (%s)", name, path);
+    if (file_write_all(path, text) < 0) {
+        nerr_set(e, errno, "write %s of the inner init (%s)", name, path);
+        if (e->errnum == EROFS)
+            nerr_hint(e, "cause: /proc is mounted read-only, and the id maps of a new user namespace are written "
+                         "through it; fix: mount /proc read-write (engines do), or --unshare without user");
+        return -1;
+    }
     return 0;
 }
 

@@ -61,20 +61,35 @@ int caps_parse_list(const char *list, uint64_t *mask, struct nerr *e)
 
 /* "1000", "1000:1000", "user", "user:group". A bare UID takes the GID of its
  * passwd entry when there is one, else the same number. */
+/* A whole decimal id below 2^32 - 1 (which means "no id" to the kernel). */
+static bool parse_id(const char *text, unsigned long *id)
+{
+    char *end;
+    if (!isdigit((unsigned char)text[0]))
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end != '\0')
+        return false;
+    *id = (unsigned long)v;
+    return errno == 0 && v < 4294967295ULL;
+}
+
 static int resolve_user(const char *spec, struct privileges *p, struct nerr *e)
 {
     char user[256];
     const char *colon = strchr(spec, ':');
     size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
-    char *end;
     if (len >= sizeof user)
         return nerr_set(e, 0, "--user: '%s' is too long", spec);
     memcpy(user, spec, len);
     user[len] = '\0';
 
     const struct passwd *pw = NULL;
-    unsigned long uid = strtoul(user, &end, 10);
-    if (*end != '\0' || !isdigit((unsigned char)user[0])) {
+    unsigned long uid = 0;
+    if (isdigit((unsigned char)user[0]) && !parse_id(user, &uid))
+        return nerr_set(e, 0, "--user: '%s' is not a valid uid (0-4294967294)", user);
+    if (!isdigit((unsigned char)user[0])) {
         pw = getpwnam(user);
         if (pw == NULL)
             return nerr_set(e, 0, "--user: no user '%s' in this container's /etc/passwd (use a numeric UID)", user);
@@ -86,10 +101,12 @@ static int resolve_user(const char *spec, struct privileges *p, struct nerr *e)
     p->gid = pw ? pw->pw_gid : (gid_t)uid;
     if (colon) {
         const char *group = colon + 1;
-        unsigned long gid = strtoul(group, &end, 10);
+        unsigned long gid = 0;
         if (*group == '\0')
             return nerr_set(e, 0, "--user: empty group in '%s'", spec);
-        if (*end != '\0' || !isdigit((unsigned char)group[0])) {
+        if (isdigit((unsigned char)group[0]) && !parse_id(group, &gid))
+            return nerr_set(e, 0, "--user: '%s' is not a valid gid (0-4294967294)", group);
+        if (!isdigit((unsigned char)group[0])) {
             const struct group *gr = getgrnam(group);
             if (gr == NULL)
                 return nerr_set(e, 0, "--user: no group '%s' in this container's /etc/group (use a numeric GID)", group);
@@ -97,8 +114,6 @@ static int resolve_user(const char *spec, struct privileges *p, struct nerr *e)
         }
         p->gid = (gid_t)gid;
     }
-    if (p->uid == (uid_t)-1 || p->gid == (gid_t)-1)
-        return nerr_set(e, 0, "--user: %s is not a valid id", spec);
     p->set_ids = true;
     return 0;
 }
@@ -199,6 +214,17 @@ static int drop_bounding(const struct privileges *p, struct nerr *e)
     return 0;
 }
 
+/* Without a user namespace of our own, an unprivileged nestinit holds no
+ * capability to change ids or capability sets: say so instead of a bare EPERM. */
+static int explain(const struct privileges *p, struct nerr *e)
+{
+    if (e->errnum == EPERM)
+        nerr_hint(e, "cause: %s needs capabilities this process lacks (no user namespace of its own, e.g. "
+                     "--unshare none as a non-root user); fix: keep user in --unshare, or run as root",
+                  p->set_ids ? "--user" : "--cap-drop/--cap-add");
+    return -1;
+}
+
 int privileges_apply(const struct privileges *p, struct nerr *e)
 {
     /* The filter goes first, while we still have CAP_SYS_ADMIN to load it. */
@@ -207,12 +233,9 @@ int privileges_apply(const struct privileges *p, struct nerr *e)
     if (p->set_caps || p->set_ids) {
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
             return nerr_set(e, errno, "keep capabilities across the id change");
-        if (p->set_caps && drop_bounding(p, e) < 0)
-            return -1;
-        if (p->set_ids && set_ids(p, e) < 0)
-            return -1;
-        if (p->set_caps && set_caps(p, e) < 0)
-            return -1;
+        if ((p->set_caps && drop_bounding(p, e) < 0) || (p->set_ids && set_ids(p, e) < 0) ||
+            (p->set_caps && set_caps(p, e) < 0))
+            return explain(p, e);
     }
     if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return nerr_set(e, errno, "set no_new_privs for the payload");

@@ -47,6 +47,7 @@ int seccomp_filter_load(bool no_new_privs, struct nerr *e)
         return nerr_set(e, ENOMEM, "--seccomp default: create the filter");
     /* no_new_privs only when asked: as root of the new namespace we may load without it. */
     seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, no_new_privs ? 1 : 0);
+    seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1); /* the kernel's errno, not ECANCELED */
     add_compat_arches(ctx);
     for (const char *const *name = seccomp_denied_syscalls; *name; name++) {
         int nr = seccomp_syscall_resolve_name(*name);

@@ -18,8 +18,8 @@ struct id_range {
 /* Parses map text ("0 1000 1\n1 100000 65536\n"); returns the number of ranges or -1. */
 int idmap_parse(const char *text, struct id_range *ranges, int max);
 
-/* The child map that maps every id of the current namespace to itself: ranges
- * sorted, adjacent ones merged. Returns 0, or -1 when text does not fit. */
+/* The child map that maps every id of the current namespace to itself, one
+ * line per range of ours, sorted. Returns 0, or -1 when text does not fit. */
 int idmap_full_text(const struct id_range *current, int n, char *text, size_t size);
 
 /* Map of the child's 0 to `id` only. */

@@ -53,12 +53,12 @@ int idmap_full_text(const struct id_range *current, int n, char *text, size_t si
     memcpy(sorted, current, (size_t)n * sizeof *current);
     qsort(sorted, (size_t)n, sizeof *sorted, by_inside);
     text[0] = '\0';
-    for (int i = 0; i < n;) {
-        unsigned long first = sorted[i].inside, count = sorted[i].count;
-        /* The ids we own are the inside column; the child sees each as itself. */
-        for (i++; i < n && sorted[i].inside == first + count; i++)
-            count += sorted[i].count;
-        int w = snprintf(text + used, size - used, "%lu %lu %lu\n", first, first, count);
+    /* The ids we own are the inside column; the child sees each as itself.
+     * Adjacent ranges stay separate lines: the kernel wants every line of a
+     * child's map inside one line of the parent's (rootless Podman's
+     * "0 1000 1" + "1 100000 65536" cannot become "0 0 65537"). */
+    for (int i = 0; i < n; i++) {
+        int w = snprintf(text + used, size - used, "%lu %lu %lu\n", sorted[i].inside, sorted[i].inside, sorted[i].count);
         if (w < 0 || (size_t)w >= size - used)
             return -1;
         used += (size_t)w;

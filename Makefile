@@ -89,7 +89,7 @@ fuzz: $(FUZZERS)
 bench: $(BUILD)/nestinit
 	bash bench/run.sh
 
-lint:
+lint: $(DEPS_STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --inline-suppr \
 	    --std=c11 -I. --suppress=missingIncludeSystem init setup reaper tests/unit
 	clang-tidy --quiet $(SRCS) -- $(CFLAGS_COMMON) $(DEPS_INCLUDE)

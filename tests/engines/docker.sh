@@ -1,0 +1,425 @@
+#!/bin/bash
+# nestinit as the ENTRYPOINT (and as `docker run --init`) of real Docker
+# containers, on a dockerd of our own (own data-root, exec-root, socket;
+# --bridge=none, every container --network none).
+#
+#   bash tests/engines/docker.sh        (root; docker.io installed)
+#
+# The seccomp profile for nesting is contrib/seccomp/nestinit.json
+# (NESTINIT_SECCOMP_PROFILE overrides). Tests about the profile itself skip
+# without it; the others then use seccomp=unconfined and say so on stderr.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-engines.sh"
+require_root
+eng_prepare
+
+T0=$(now_ms)
+eng_image_tars || { fail docker_images "$WHY"; exit 1; }
+# dockerd's init (docker run --init) is our nestinit: issue 3 item 5, no image change
+docker_start --init-path "$ENGDIR/bin/nestinit" ||
+    engine_unavailable docker "cannot start dockerd: $WHY"
+IMG=$ENG_TAG-img
+PLAIN=$ENG_TAG-plain
+dk_import "$ENGDIR/img.tar" "$IMG" "${IMG_CHANGES[@]}" || { fail docker_images "$WHY"; exit 1; }
+dk_import "$ENGDIR/plain.tar" "$PLAIN" "${PLAIN_CHANGES[@]}" || { fail docker_images "$WHY"; exit 1; }
+echo "# docker: dockerd up and images imported in $(($(now_ms) - T0)) ms" >&2
+
+if [ -r "$PROFILE" ]; then
+    HAVE_PROFILE=1
+    PROF=(--security-opt "seccomp=$PROFILE")
+    SEC=("${PROF[@]}")
+else
+    HAVE_PROFILE=0
+    PROF=()
+    SEC=(--security-opt seccomp=unconfined)
+    echo "# docker: $PROFILE missing: profile tests skip, the others use seccomp=unconfined" >&2
+fi
+FRESH=(--security-opt systempaths=unconfined)
+
+need_profile() {
+    [ "$HAVE_PROFILE" = 1 ] && return 0
+    WHY="seccomp profile $PROFILE not found (contrib/seccomp/nestinit.json)"
+    return 2
+}
+
+# tp NAME FUNC: like t, but a test that returns 2 is a SKIP (profile missing)
+tp() {
+    local name=$1 rc
+    shift
+    WHY=""
+    "$@"
+    rc=$?
+    case $rc in
+        0) pass "$name" ;;
+        2) skip "$name" "$WHY" ;;
+        *) fail "$name" "${WHY:-assertion failed}" ;;
+    esac
+}
+
+# ---------------------------------------------------------------- 1. default seccomp
+
+test_default_seccomp_fails() {
+    dk_run "$IMG" sh -c 'echo payload-ran'
+    want_rc 125 || return 1
+    want_one_stderr error 'seccomp' 'seccomp=' || return 1
+    want_eq stdout "$OUT" ""
+}
+
+test_default_seccomp_no_args() {
+    # the image's own CMD (sh) through the ENTRYPOINT, as a user would run it
+    dk_run "$IMG"
+    want_rc 125 || return 1
+    want_one_stderr error 'seccomp='
+}
+
+PLAIN_PAYLOAD='echo pid=$$; echo ppid=$PPID; echo init=$(tr "\0" " " </proc/1/cmdline); exit 7'
+test_fallback_plain_env() {
+    dk_run -e NESTINIT_FALLBACK=plain "$IMG" sh -c "$PLAIN_PAYLOAD"
+    want_rc 7 || return 1
+    want_one_stderr warning 'plain init' 'seccomp' || return 1
+    # a plain init: nestinit is pid 1 of the container and the payload's parent
+    want_kv ppid 1 || return 1
+    want_match "container pid 1" "$(kv init)" '^/nestinit -- sh -c ' || return 1
+    local p
+    p=$(kv pid)
+    [ -n "$p" ] && [ "$p" -gt 1 ] || { WHY="payload pid '$p', want > 1"; return 1; }
+}
+
+test_fallback_plain_option() {
+    dk_run --entrypoint /nestinit "$IMG" --fallback plain -- sh -c "$PLAIN_PAYLOAD"
+    want_rc 7 || return 1
+    want_one_stderr warning 'plain init' || return 1
+    want_kv ppid 1 || return 1
+    want_match "container pid 1" "$(kv init)" '^/nestinit --fallback plain -- sh -c '
+}
+
+test_fallback_plain_stop_term() {
+    # a plain init still forwards docker stop's SIGTERM and passes the status on
+    local m t0 ms
+    m=$(newtmp shared)
+    dk_start -e NESTINIT_FALLBACK=plain -v "$m:/m" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
+    wait_file "$m/ready" 10 || { WHY="payload never started: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
+    t0=$(now_ms)
+    T_TIMEOUT=30 run "$DK" stop -t 10 "$DK_LAST"
+    ms=$(($(now_ms) - t0))
+    want_rc 0 || return 1
+    [ "$ms" -lt 5000 ] || { WHY="docker stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
+    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
+    want_eq ".State.ExitCode" "$(dk inspect -f '{{.State.ExitCode}}' "$DK_LAST")" 42
+}
+
+# ---------------------------------------------------------------- 2. profile: bind /proc
+
+test_profile_bind_proc() {
+    need_profile || return 2
+    dk_run "${PROF[@]}" "$IMG" sh -c 'echo pid=$$; echo ppid=$PPID
+'"$PROC_REPORT"'
+echo keys=$(wc -c </proc/keys)
+echo timer_list=$(wc -c </proc/timer_list)
+if [ -e /proc/kcore ]; then echo kcore=$(head -c 64 /proc/kcore | wc -c); else echo kcore=absent; fi
+echo uid_map=$(awk '\''{ print $1, $2, $3 }'\'' /proc/self/uid_map)
+echo init=$(tr "\0" " " </proc/1/cmdline)'
+    want_rc 0 || return 1
+    want_one_stderr warning 'recursive bind' 'masked: [^;]*/proc/keys' '/proc/timer_list' \
+        'systempaths=unconfined' || return 1
+    want_kv pid 2 || return 1
+    want_kv ppid 1 || return 1
+    # the masks stay: /proc/keys and /proc/timer_list are still mounts over
+    # the payload's /proc and read empty
+    want_match "sub-mounts of the payload's /proc" "$(kv procsubs)" '/proc/keys .*' || return 1
+    want_match "sub-mounts of the payload's /proc" "$(kv procsubs)" '/proc/timer_list' || return 1
+    want_match "sub-mounts of the payload's /proc" "$(kv procsubs)" '/proc/sys' || return 1
+    want_kv procfstype proc || return 1
+    want_kv keys 0 || return 1
+    want_kv timer_list 0 || return 1
+    case $(kv kcore) in absent | 0) ;; *) WHY="/proc/kcore readable: $(kv kcore) bytes"; return 1 ;; esac
+    # a bind of the container's /proc: its pid 1 is the outer nestinit
+    want_match "/proc/1/cmdline in the bind" "$(kv init)" '^/nestinit -- sh -c ' || return 1
+    want_kv uid_map "0 0 4294967295"
+}
+
+# ---------------------------------------------------------------- 3. profile + systempaths: fresh /proc
+
+test_profile_fresh_proc() {
+    need_profile || return 2
+    dk_run "${PROF[@]}" "${FRESH[@]}" "$IMG" sh -c 'echo pid=$$
+'"$PROC_REPORT"'
+ps -o pid,ppid,comm >/tmp/ps.txt
+echo ps=$(tail -n +2 /tmp/ps.txt | tr -s " \n" "  ")
+echo nested=$(unshare -Umpfr --mount-proc sh -c "echo \$\$; ls /proc >/tmp/nested.ls; grep -c -E \"^[0-9]+\$\" /tmp/nested.ls" 2>&1 | tr "\n" " ")'
+    want_rc 0 || return 1
+    want_no_stderr || return 1
+    want_kv pid 2 || return 1
+    want_kv procfstype proc || return 1
+    want_kv procsubs "" || return 1
+    # only the inner nestinit (1), the payload (2) and its ps
+    want_match "processes in the payload's /proc" "$(kv ps)" '^ ?1 0 nestinit 2 1 sh [0-9]+ 2 ps ?$' || return 1
+    # nested: a new user+pid ns with its own fresh /proc works inside
+    # (busybox unshare; prints its pid, 1, and how many processes its /proc
+    # lists: its sh and the ls)
+    want_kv nested "1 2"
+}
+
+# ---------------------------------------------------------------- 4. signals
+
+test_stop_term() {
+    local m t0 ms code
+    m=$(newtmp shared)
+    dk_start -v "$m:/m" "${SEC[@]}" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
+    wait_file "$m/ready" 10 || { WHY="payload never started: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
+    t0=$(now_ms)
+    T_TIMEOUT=30 run "$DK" stop -t 10 "$DK_LAST"
+    ms=$(($(now_ms) - t0))
+    want_rc 0 || return 1
+    [ "$ms" -lt 5000 ] || { WHY="docker stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
+    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
+    code=$(dk inspect -f '{{.State.ExitCode}}' "$DK_LAST")
+    want_eq ".State.ExitCode" "$code" 42
+}
+
+test_kill_usr1() {
+    local m code
+    m=$(newtmp shared)
+    dk_start -v "$m:/m" "${SEC[@]}" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
+    wait_file "$m/ready" 10 || { WHY="payload never started"; return 1; }
+    T_TIMEOUT=10 run "$DK" kill -s USR1 "$DK_LAST"
+    want_rc 0 || return 1
+    wait_file "$m/usr1" 5 || { WHY="USR1 never reached the payload (no marker)"; return 1; }
+    want_eq "USR1 marker" "$(cat "$m/usr1")" USR1 || return 1
+    # it is still running; KILL of pid 1 ends it with 137
+    sleep 0.2
+    want_eq "running after USR1" "$(dk inspect -f '{{.State.Running}}' "$DK_LAST")" true || return 1
+    T_TIMEOUT=10 run "$DK" kill -s TERM "$DK_LAST"
+    T_TIMEOUT=15 run "$DK" wait "$DK_LAST"
+    want_eq "exit code after TERM" "$OUT" 42 || return 1
+    want_eq "TERM marker" "$(cat "$m/term" 2>/dev/null)" TERM
+}
+
+test_exit_status_passthrough() {
+    dk_run "${SEC[@]}" "$IMG" sh -c 'exit 3'
+    want_rc 3 || return 1
+    dk_run "${SEC[@]}" "$IMG" sh -c 'kill -USR2 $$'
+    want_rc $((128 + 12)) || return 1
+    dk_run "${SEC[@]}" "$IMG" /no/such/payload
+    want_rc 127 || return 1
+    want_match stderr "$ERR" '^nestinit: error: .*/no/such/payload'
+}
+
+# ---------------------------------------------------------------- 5. orphans of docker exec
+
+test_exec_orphans_reaped() {
+    local inner sleeps
+    # orphans of the payload (sleep 1001: reparented to the inner nestinit) and
+    # of docker exec (sleep 1002: to the container's pid 1, the outer nestinit);
+    # then they are killed, and their new parents must reap them
+    dk_start "${SEC[@]}" "$IMG" sh -c '(sleep 1001 &) ; (sleep 1001 &) ; exec sleep 60' || return 1
+    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c '(sleep 1002 &) ; (sleep 1002 &) ; (sleep 1002 &)'
+    want_rc 0 || return 1
+    sleep 0.2
+    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" ps -o pid,ppid,args
+    inner=$(printf '%s\n' "$OUT" | awk '$3 == "sleep" && $4 == 60 { print $2 }')
+    sleeps=$(printf '%s\n' "$OUT" | awk -v i="$inner" '$3 == "sleep" && $4 ~ /^100[12]$/ {
+        print $4 "<" ($2 == 1 ? "outer" : $2 == i ? "inner" : $2) }' | sort | uniq -c | tr -s ' \n' '  ')
+    want_eq "orphans: count sleep-arg<new parent>" "$sleeps" " 2 1001<inner 3 1002<outer " || return 1
+    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c "kill -KILL \$($ORPHANS)"
+    want_rc 0 || return 1
+    sleep 0.3
+    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c "echo zombies=\$($ZOMBIES); echo left=\$($ORPHANS | wc -l)"
+    want_rc 0 || return 1
+    want_kv zombies 0 || return 1
+    want_kv left 0
+}
+
+# ---------------------------------------------------------------- 6. --user, --read-only
+
+test_user_1000() {
+    dk_run --user 1000:1000 "${SEC[@]}" "$IMG" sh -c 'echo uid=$(id -u); echo gid=$(id -g)
+echo uid_map=$(awk "{ print \$1, \$2, \$3 }" /proc/self/uid_map); echo gid_map=$(awk "{ print \$1, \$2, \$3 }" /proc/self/gid_map)
+echo setgroups=$(cat /proc/self/setgroups); echo pid=$$
+echo outer_uid=$(awk "/^Uid:/ { print \$2 }" /proc/1/status)'
+    want_rc 0 || return 1
+    want_one_stderr warning 'recursive bind' || return 1
+    # not root in the container: the inner namespace maps only its own ids
+    want_kv uid 0 || return 1
+    want_kv gid 0 || return 1
+    want_kv uid_map "0 1000 1" || return 1
+    want_kv gid_map "0 1000 1" || return 1
+    want_kv setgroups deny || return 1
+    want_kv pid 2
+}
+
+test_read_only() {
+    dk_run --read-only "${SEC[@]}" "$IMG" sh -c 'echo rootopts=$(awk '\''$5 == "/" { o = $6 } END { print o }'\'' /proc/self/mountinfo)
+touch /x 2>/dev/null; echo touch=$?; echo pid=$$'
+    want_rc 0 || return 1
+    want_match "options of / in the payload's mountinfo" "$(kv rootopts)" '^ro(,|$)' || return 1
+    want_kv touch 1 || return 1
+    want_kv pid 2
+}
+
+# ---------------------------------------------------------------- 7. /proc/PID/fd across the userns boundary
+
+test_proc_fd_isolation() {
+    local m held res
+    m=$(newtmp shared)
+    # the payload waits for /m/go, then probes the fds of the container's pid 1
+    # (outer nestinit) and of a docker exec'd process holding /tmp/held open
+    dk_start -v "$m:/m" "${SEC[@]}" "$IMG" sh -c 'while [ ! -e /m/go ]; do sleep 0.05; done
+h=$(cat /m/heldpid)
+fdprobe /proc/1/fd/0 /proc/1/fd/1 /proc/1/fd/2 /proc/$h/fd/7 >/m/result 2>&1
+echo $? >/m/done; exec sleep 60' || return 1
+    T_TIMEOUT=10 run "$DK" exec -d "$DK_LAST" sh -c 'exec 7<>/tmp/held; echo $$ >/m/heldpid.tmp; mv /m/heldpid.tmp /m/heldpid; exec sleep 60'
+    wait_file "$m/heldpid" 10 || { WHY="docker exec holder did not start"; return 1; }
+    held=$(cat "$m/heldpid")
+    touch "$m/go"
+    wait_file "$m/done" 10 || { WHY="payload probe did not finish: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
+    res=$(cat "$m/result")
+    want_eq "fdprobe exit (1 = something leaked)" "$(cat "$m/done")" 0 || { WHY="$WHY: $res"; return 1; }
+    want_eq "probe of pid 1" "$(grep '^/proc/1/fd/1 ' <<<"$res")" \
+        "/proc/1/fd/1 readlink=EACCES read=EACCES write=EACCES" || return 1
+    want_eq "probe of the exec'd holder" "$(grep "^/proc/$held/fd/7 " <<<"$res")" \
+        "/proc/$held/fd/7 readlink=EACCES read=EACCES write=EACCES" || return 1
+    # nothing was written through the fd
+    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c 'wc -c </tmp/held'
+    want_eq "size of /tmp/held" "$OUT" 0 || return 1
+    # control: outside the user namespace (docker exec) the same access works
+    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" fdprobe "/proc/$held/fd/7"
+    want_match "control from docker exec" "$OUT" "readlink=OK:/tmp/held read=OK:0 write=OK:8"
+}
+
+# ---------------------------------------------------------------- other failing configurations
+
+test_cap_drop_all() {
+    # root without CAP_SETFCAP cannot map uid 0 (Linux >= 5.12)
+    dk_run --cap-drop ALL "${SEC[@]}" "$IMG" sh -c 'echo payload-ran'
+    want_rc 125 || return 1
+    want_eq stdout "$OUT" "" || return 1
+    want_one_stderr error 'uid_map' 'SETFCAP' 'fix: .*--cap-add SETFCAP'
+}
+
+test_proc_fresh_refused() {
+    need_profile || return 2
+    dk_run -e NESTINIT_PROC=fresh "${PROF[@]}" "$IMG" sh -c 'echo payload-ran'
+    want_rc 125 || return 1
+    want_eq stdout "$OUT" "" || return 1
+    want_one_stderr error '--proc fresh' 'masked: ' 'systempaths=unconfined' || return 1
+    # and with the fix it works
+    dk_run -e NESTINIT_PROC=fresh "${PROF[@]}" "${FRESH[@]}" "$IMG" sh -c 'echo payload-ran'
+    want_rc 0 || return 1
+    want_no_stderr || return 1
+    want_eq stdout "$OUT" payload-ran
+}
+
+# ---------------------------------------------------------------- 9. docker run --init (dockerd --init-path)
+
+test_init_path_default_seccomp() {
+    dk_run --init "$PLAIN"
+    want_rc 125 || return 1
+    want_one_stderr error 'seccomp='
+}
+
+test_init_path_entrypoint_cmd() {
+    dk_run --init "${SEC[@]}" "$PLAIN"
+    want_rc 0 || return 1
+    want_eq stdout "$OUT" entrypoint-and-cmd || return 1
+    want_one_stderr warning 'recursive bind'
+}
+
+test_init_path_payload() {
+    dk_run --init "${SEC[@]}" "$PLAIN" 'echo pid=$$; echo init=$(tr "\0" " " </proc/1/cmdline); echo inner=$(cat /proc/$PPID/cmdline | tr "\0" " "); exit 9'
+    want_rc 9 || return 1
+    want_kv pid 2 || return 1
+    # /proc is the container's (bind): its pid 1 is dockerd's init, i.e. nestinit
+    want_match "container pid 1" "$(kv init)" '^/sbin/docker-init -- /bin/sh -c echo pid' || return 1
+    want_one_stderr warning 'recursive bind'
+}
+
+test_init_path_stop_term() {
+    local m t0 ms
+    m=$(newtmp shared)
+    # the image's ENTRYPOINT is sh -c, so the trap script is its CMD
+    dk_start --init -v "$m:/m" "${SEC[@]}" "$PLAIN" "$SIG_PAYLOAD" || return 1
+    wait_file "$m/ready" 10 || { WHY="payload never started: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
+    t0=$(now_ms)
+    T_TIMEOUT=30 run "$DK" stop -t 10 "$DK_LAST"
+    ms=$(($(now_ms) - t0))
+    want_rc 0 || return 1
+    [ "$ms" -lt 5000 ] || { WHY="docker stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
+    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
+    want_eq ".State.ExitCode" "$(dk inspect -f '{{.State.ExitCode}}' "$DK_LAST")" 42
+}
+
+# ---------------------------------------------------------------- 10. --check
+
+CHECK=(--entrypoint /nestinit "$IMG" --check)
+test_check_default_seccomp() {
+    dk_run "${CHECK[@]}"
+    want_rc 1 || return 1
+    want_check_lines || return 1
+    want_check userns FAIL 'seccomp' || return 1
+    want_check userns FAIL 'fix:.*seccomp='
+}
+
+test_check_profile() {
+    need_profile || return 2
+    dk_run "${PROF[@]}" "${CHECK[@]}"
+    want_rc 0 || return 1
+    want_check_lines || return 1
+    want_check userns ok || return 1
+    want_check proc-bind ok || return 1
+    want_check proc-fresh 'warn|FAIL' 'systempaths=unconfined'
+}
+
+test_check_profile_fresh() {
+    need_profile || return 2
+    dk_run "${PROF[@]}" "${FRESH[@]}" "${CHECK[@]}"
+    want_rc 0 || return 1
+    want_check_lines || return 1
+    want_check proc-fresh ok
+}
+
+test_check_cap_drop_all() {
+    dk_run --cap-drop ALL "${SEC[@]}" "${CHECK[@]}"
+    want_rc 1 || return 1
+    want_check_lines || return 1
+    want_check capabilities 'warn|FAIL' 'SETFCAP' || return 1
+    want_check maps FAIL 'SETFCAP'
+}
+
+test_check_json() {
+    dk_run "${CHECK[@]}" --json
+    want_rc 1 || return 1
+    want_check_json false || return 1
+    if [ "$HAVE_PROFILE" = 1 ]; then
+        dk_run "${PROF[@]}" "${FRESH[@]}" "${CHECK[@]}" --json
+        want_rc 0 || return 1
+        want_check_json true
+    fi
+}
+
+t docker_default_seccomp_fails test_default_seccomp_fails
+t docker_default_seccomp_image_cmd test_default_seccomp_no_args
+t docker_fallback_plain_env test_fallback_plain_env
+t docker_fallback_plain_option test_fallback_plain_option
+t docker_fallback_plain_stop_term test_fallback_plain_stop_term
+tp docker_profile_bind_proc test_profile_bind_proc
+tp docker_profile_systempaths_fresh_proc test_profile_fresh_proc
+t docker_stop_term test_stop_term
+t docker_kill_usr1 test_kill_usr1
+t docker_exit_status_passthrough test_exit_status_passthrough
+t docker_exec_orphans_reaped test_exec_orphans_reaped
+t docker_user_1000 test_user_1000
+t docker_read_only test_read_only
+t docker_proc_fd_isolation test_proc_fd_isolation
+t docker_cap_drop_all_fails test_cap_drop_all
+tp docker_proc_fresh_refused test_proc_fresh_refused
+t docker_init_path_default_seccomp test_init_path_default_seccomp
+t docker_init_path_entrypoint_cmd test_init_path_entrypoint_cmd
+t docker_init_path_payload test_init_path_payload
+t docker_init_path_stop_term test_init_path_stop_term
+t docker_check_default_seccomp test_check_default_seccomp
+tp docker_check_profile test_check_profile
+tp docker_check_profile_systempaths test_check_profile_fresh
+t docker_check_cap_drop_all test_check_cap_drop_all
+t docker_check_json test_check_json
+echo "# docker: done in $(($(now_ms) - T0)) ms" >&2

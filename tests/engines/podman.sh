@@ -1,0 +1,240 @@
+#!/bin/bash
+# nestinit as the ENTRYPOINT (and as `podman run --init --init-path`) of real
+# Podman containers, rootful (this script) or rootless (podman-rootless.sh,
+# which sets PODMAN_MODE=rootless and sources this file), with Podman's
+# default seccomp profile. Private --root/--runroot/--tmpdir, runc, cgroupfs,
+# file locks, --network none.
+#
+#   bash tests/engines/podman.sh            (root; podman runc installed)
+#   bash tests/engines/podman-rootless.sh   (root, which runs podman as the
+#                                            nestinit-test user; + uidmap)
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-engines.sh"
+require_root
+eng_prepare
+
+MODE=${PODMAN_MODE:-rootful}
+case $MODE in
+    rootful) P=podman ;;
+    rootless) P=podman_rootless ;;
+    *) fail "$SCRIPT_NAME" "PODMAN_MODE must be rootful or rootless, not $MODE"; exit 1 ;;
+esac
+
+T0=$(now_ms)
+eng_image_tars || { fail ${P}_images "$WHY"; exit 1; }
+podman_start "$MODE" || engine_unavailable "$P" "cannot run podman ($MODE): $WHY"
+IMG=localhost/$ENG_TAG-img
+PLAIN=localhost/$ENG_TAG-plain
+pm_import "$ENGDIR/img.tar" "$IMG" "${IMG_CHANGES[@]}" || { fail ${P}_images "$WHY"; exit 1; }
+pm_import "$ENGDIR/plain.tar" "$PLAIN" "${PLAIN_CHANGES[@]}" || { fail ${P}_images "$WHY"; exit 1; }
+echo "# $P: storage ready and images imported in $(($(now_ms) - T0)) ms" >&2
+
+UNMASK=(--security-opt unmask=ALL)
+INIT=(--init --init-path "$ENGDIR/bin/nestinit")
+# the id map nestinit should write: every id of the container's namespace, 1:1
+if [ "$MODE" = rootless ]; then
+    WANT_UID_MAP="0 0 1 1 1 65536"
+    WANT_GID_MAP="0 0 1 1 1 65536"
+else
+    WANT_UID_MAP="0 0 4294967295"
+    WANT_GID_MAP="0 0 4294967295"
+fi
+
+# ---------------------------------------------------------------- 8. default seccomp: bind /proc
+
+test_default_bind() {
+    pm_run "$IMG" sh -c 'echo pid=$$; echo ppid=$PPID
+'"$PROC_REPORT"'
+echo keys=$(wc -c </proc/keys)
+echo timer_list=$(wc -c </proc/timer_list)
+echo unshare=$(unshare -Ur sh -c "echo ok" 2>&1)'
+    want_rc 0 || return 1
+    want_one_stderr warning 'recursive bind' 'masked: [^;]*/proc/keys' 'unmask=ALL' || return 1
+    want_kv pid 2 || return 1
+    want_kv ppid 1 || return 1
+    want_kv procfstype proc || return 1
+    want_match "sub-mounts of the payload's /proc" "$(kv procsubs)" '/proc/keys .*/proc/timer_list' || return 1
+    want_kv keys 0 || return 1
+    want_kv timer_list 0 || return 1
+    # Podman's default seccomp profile allows nested user namespaces
+    want_kv unshare ok
+}
+
+test_id_map() {
+    pm_run --entrypoint /nestinit "$IMG" --info-file /tmp/info -q -- sh -c \
+        'echo uid_map=$(awk "{ print \$1, \$2, \$3 }" /proc/self/uid_map); echo gid_map=$(awk "{ print \$1, \$2, \$3 }" /proc/self/gid_map)
+echo map=$(sed -n "s/.*\"map\":\"\([a-z]*\)\".*/\1/p" /tmp/info)'
+    want_rc 0 || return 1
+    want_no_stderr || return 1
+    want_kv map full || return 1
+    want_kv uid_map "$WANT_UID_MAP" || return 1
+    want_kv gid_map "$WANT_GID_MAP" || return 1
+    # and --check says what a run does
+    pm_run "${CHECK[@]}"
+    want_check maps ok 'full'
+}
+
+test_unmask_fresh() {
+    pm_run "${UNMASK[@]}" "$IMG" sh -c 'echo pid=$$
+'"$PROC_REPORT"'
+ps -o pid,ppid,comm >/tmp/ps.txt
+echo ps=$(tail -n +2 /tmp/ps.txt | tr -s " \n" "  ")
+echo nested=$(unshare -Umpfr --mount-proc sh -c "echo \$\$; ls /proc >/tmp/nested.ls; grep -c -E \"^[0-9]+\$\" /tmp/nested.ls" 2>&1 | tr "\n" " ")'
+    want_rc 0 || return 1
+    want_no_stderr || return 1
+    want_kv pid 2 || return 1
+    want_kv procfstype proc || return 1
+    want_kv procsubs "" || return 1
+    want_match "processes in the payload's /proc" "$(kv ps)" '^ ?1 0 nestinit 2 1 sh [0-9]+ 2 ps ?$' || return 1
+    want_kv nested "1 2"
+}
+
+test_stop_term() {
+    local m t0 ms code
+    m=$(newtmp shared)
+    pm_start -v "$m:/m" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
+    wait_file "$m/ready" 10 || { WHY="payload never started: $(pm logs "$PM_LAST" 2>&1 | tail -n 3)"; return 1; }
+    t0=$(now_ms)
+    T_TIMEOUT=30 run "$PM" stop -t 10 "$PM_LAST"
+    ms=$(($(now_ms) - t0))
+    want_rc 0 || return 1
+    [ "$ms" -lt 5000 ] || { WHY="podman stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
+    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
+    code=$(pm inspect -f '{{.State.ExitCode}}' "$PM_LAST")
+    want_eq ".State.ExitCode" "$code" 42
+}
+
+test_kill_usr1() {
+    local m
+    m=$(newtmp shared)
+    pm_start -v "$m:/m" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
+    wait_file "$m/ready" 10 || { WHY="payload never started"; return 1; }
+    T_TIMEOUT=10 run "$PM" kill -s USR1 "$PM_LAST"
+    want_rc 0 || return 1
+    wait_file "$m/usr1" 5 || { WHY="USR1 never reached the payload (no marker)"; return 1; }
+    want_eq "USR1 marker" "$(cat "$m/usr1")" USR1 || return 1
+    T_TIMEOUT=10 run "$PM" kill -s TERM "$PM_LAST"
+    T_TIMEOUT=15 run "$PM" wait "$PM_LAST"
+    want_eq "exit code after TERM" "$OUT" 42
+}
+
+test_exit_status() {
+    pm_run "$IMG" sh -c 'exit 7'
+    want_rc 7 || return 1
+    pm_run "$IMG" sh -c 'kill -USR2 $$'
+    want_rc $((128 + 12)) || return 1
+    pm_run "$IMG" /no/such/payload
+    want_rc 127 || return 1
+    want_match stderr "$ERR" '^nestinit: error: .*/no/such/payload'
+}
+
+test_exec_orphans_reaped() {
+    local inner sleeps
+    pm_start "$IMG" sh -c '(sleep 1001 &) ; (sleep 1001 &) ; exec sleep 60' || return 1
+    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c '(sleep 1002 &) ; (sleep 1002 &) ; (sleep 1002 &)'
+    want_rc 0 || return 1
+    sleep 0.2
+    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" ps -o pid,ppid,args
+    inner=$(printf '%s\n' "$OUT" | awk '$3 == "sleep" && $4 == 60 { print $2 }')
+    sleeps=$(printf '%s\n' "$OUT" | awk -v i="$inner" '$3 == "sleep" && $4 ~ /^100[12]$/ {
+        print $4 "<" ($2 == 1 ? "outer" : $2 == i ? "inner" : $2) }' | sort | uniq -c | tr -s ' \n' '  ')
+    want_eq "orphans: count sleep-arg<new parent>" "$sleeps" " 2 1001<inner 3 1002<outer " || return 1
+    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c "kill -KILL \$($ORPHANS)"
+    want_rc 0 || return 1
+    sleep 0.3
+    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c "echo zombies=\$($ZOMBIES); echo left=\$($ORPHANS | wc -l)"
+    want_rc 0 || return 1
+    want_kv zombies 0 || return 1
+    want_kv left 0
+}
+
+test_proc_fd_isolation() {
+    local m held res
+    m=$(newtmp shared)
+    pm_start -v "$m:/m" "$IMG" sh -c 'while [ ! -e /m/go ]; do sleep 0.05; done
+h=$(cat /m/heldpid)
+fdprobe /proc/1/fd/1 /proc/$h/fd/7 >/m/result 2>&1
+echo $? >/m/done; exec sleep 60' || return 1
+    T_TIMEOUT=10 run "$PM" exec -d "$PM_LAST" sh -c 'exec 7<>/tmp/held; echo $$ >/m/heldpid.tmp; mv /m/heldpid.tmp /m/heldpid; exec sleep 60'
+    wait_file "$m/heldpid" 10 || { WHY="podman exec holder did not start: $ERR"; return 1; }
+    held=$(cat "$m/heldpid")
+    touch "$m/go"
+    wait_file "$m/done" 10 || { WHY="payload probe did not finish"; return 1; }
+    res=$(cat "$m/result")
+    want_eq "fdprobe exit (1 = something leaked)" "$(cat "$m/done")" 0 || { WHY="$WHY: $res"; return 1; }
+    want_eq "probe of pid 1" "$(grep '^/proc/1/fd/1 ' <<<"$res")" \
+        "/proc/1/fd/1 readlink=EACCES read=EACCES write=EACCES" || return 1
+    want_eq "probe of the exec'd holder" "$(grep "^/proc/$held/fd/7 " <<<"$res")" \
+        "/proc/$held/fd/7 readlink=EACCES read=EACCES write=EACCES" || return 1
+    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c 'wc -c </tmp/held'
+    want_eq "size of /tmp/held" "$OUT" 0
+}
+
+# ---------------------------------------------------------------- 9. podman run --init --init-path
+
+test_init_path_entrypoint_cmd() {
+    pm_run "${INIT[@]}" "$PLAIN"
+    want_rc 0 || return 1
+    want_eq stdout "$OUT" entrypoint-and-cmd || return 1
+    want_one_stderr warning 'recursive bind'
+}
+
+test_init_path_payload() {
+    pm_run "${INIT[@]}" "$PLAIN" 'echo pid=$$; echo init=$(tr "\0" " " </proc/1/cmdline); exit 9'
+    want_rc 9 || return 1
+    want_kv pid 2 || return 1
+    want_match "container pid 1" "$(kv init)" '^/run/podman-init -- /bin/sh -c echo pid' || return 1
+    want_one_stderr warning 'recursive bind'
+}
+
+test_init_path_unmask() {
+    pm_run "${INIT[@]}" "${UNMASK[@]}" "$PLAIN" 'echo pid=$$; echo init=$(tr "\0" " " </proc/1/cmdline); exit 4'
+    want_rc 4 || return 1
+    want_no_stderr || return 1
+    want_kv pid 2 || return 1
+    # a fresh /proc: its pid 1 is the inner nestinit (same command line)
+    want_match "pid 1 of the payload's namespace" "$(kv init)" '^/run/podman-init -- /bin/sh -c echo pid'
+}
+
+# ---------------------------------------------------------------- 10. --check
+
+CHECK=(--entrypoint /nestinit "$IMG" --check)
+test_check_default() {
+    pm_run "${CHECK[@]}"
+    want_rc 0 || return 1
+    want_check_lines || return 1
+    want_check userns ok || return 1
+    want_check maps ok || return 1
+    want_check proc-bind ok || return 1
+    want_check proc-fresh 'warn|FAIL' 'unmask=ALL'
+}
+
+test_check_unmask() {
+    pm_run "${UNMASK[@]}" "${CHECK[@]}"
+    want_rc 0 || return 1
+    want_check_lines || return 1
+    want_check userns ok || return 1
+    want_check proc-fresh ok
+}
+
+test_check_json() {
+    pm_run "${UNMASK[@]}" "${CHECK[@]}" --json
+    want_rc 0 || return 1
+    want_check_json true
+}
+
+t ${P}_default_bind_proc test_default_bind
+t ${P}_full_id_map test_id_map
+t ${P}_unmask_all_fresh_proc test_unmask_fresh
+t ${P}_stop_term test_stop_term
+t ${P}_kill_usr1 test_kill_usr1
+t ${P}_exit_status_passthrough test_exit_status
+t ${P}_exec_orphans_reaped test_exec_orphans_reaped
+t ${P}_proc_fd_isolation test_proc_fd_isolation
+t ${P}_init_path_entrypoint_cmd test_init_path_entrypoint_cmd
+t ${P}_init_path_payload test_init_path_payload
+t ${P}_init_path_unmask test_init_path_unmask
+t ${P}_check_default test_check_default
+t ${P}_check_unmask_all test_check_unmask
+t ${P}_check_json test_check_json
+echo "# $P: done in $(($(now_ms) - T0)) ms" >&2

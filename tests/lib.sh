@@ -83,6 +83,26 @@ require_binary() {
 # ---------------------------------------------------------------- temp dirs, process tracking
 
 TMPD=$(mktemp -d /tmp/nestinit-test.XXXXXX)
+
+# Small static C helpers of the tests (tests/helpers/NAME.c -> build/helpers/NAME).
+HELPERS=$REPO/build/helpers
+HELPER_ERR=""
+# build_helper NAME: compile it with musl-gcc unless up to date; on failure
+# HELPER_ERR and WHY say why.
+build_helper() {
+    local src=$REPO/tests/helpers/$1.c out=$HELPERS/$1
+    [ -x "$out" ] && [ "$out" -nt "$src" ] && return 0
+    if ! command -v musl-gcc >/dev/null; then
+        HELPER_ERR="musl-gcc not found"
+    elif ! mkdir -p "$HELPERS"; then
+        HELPER_ERR="cannot create $HELPERS"
+    elif HELPER_ERR=$(musl-gcc -static -O2 -Wall -o "$out.tmp.$$" "$src" 2>&1); then
+        mv -f "$out.tmp.$$" "$out" && return 0
+    fi
+    rm -f "$out.tmp.$$"
+    WHY="cannot build $1: $HELPER_ERR"
+    return 1
+}
 chmod 0755 "$TMPD"
 TRACKED=()
 

@@ -24,30 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *errname(int e)
-{
-    static char buf[16];
-    switch (e) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case ESRCH: return "ESRCH";
-    case EBADF: return "EBADF";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EBUSY: return "EBUSY";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    case ENOEXEC: return "ENOEXEC";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case ENOTDIR: return "ENOTDIR";
-    case EROFS: return "EROFS";
-    case ENOSPC: return "ENOSPC";
-    case ENODEV: return "ENODEV";
-    case ENOKEY: return "ENOKEY";
-    }
-    snprintf(buf, sizeof buf, "E%d", e);
-    return buf;
-}
+#include "../probes/errnames.h"
+
 
 #define NOPATH "/nonexistent/nestinit-h_sysprobe"
 

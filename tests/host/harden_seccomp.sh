@@ -8,20 +8,6 @@
 require_binary
 require_root
 
-HELPERS=$REPO/build/helpers
-build_helper() { # NAME: build tests/helpers/NAME.c into build/helpers/NAME (static musl)
-    local src=$REPO/tests/helpers/$1.c out=$HELPERS/$1 tmp
-    [ -x "$out" ] && [ "$out" -nt "$src" ] && return 0
-    command -v musl-gcc >/dev/null || { WHY="musl-gcc not found"; return 1; }
-    mkdir -p "$HELPERS" || { WHY="cannot create $HELPERS"; return 1; }
-    tmp=$out.tmp.$$
-    if musl-gcc -static -O2 -Wall -o "$tmp" "$src" 2>"$TMPD/cc.err"; then
-        mv -f "$tmp" "$out" && return 0
-    fi
-    rm -f "$tmp"
-    WHY="cannot build $1: $(cat "$TMPD/cc.err")"
-    return 1
-}
 if ! build_helper h_sysprobe; then
     fail seccomp_probe_build "$WHY"
     exit 1

@@ -6,17 +6,6 @@
 require_binary
 require_root
 
-HELPERS=$REPO/build/helpers
-# build_helper NAME: compile tests/helpers/NAME.c (static musl) into build/helpers/NAME when stale
-build_helper() {
-    local src=$REPO/tests/helpers/$1.c out=$HELPERS/$1
-    [ -x "$out" ] && [ "$out" -nt "$src" ] && return 0
-    mkdir -p "$HELPERS" || return 1
-    HELPER_ERR=$(musl-gcc -static -O2 -Wall -o "$out.tmp.$$" "$src" 2>&1) && mv -f "$out.tmp.$$" "$out" && return 0
-    rm -f "$out.tmp.$$"
-    return 1
-}
-HELPER_ERR=""
 SIGREC=$HELPERS/sigrecord
 build_helper sigrecord || SIGREC=""
 

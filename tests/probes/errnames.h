@@ -1,4 +1,5 @@
-/* errno -> symbolic name, shared by the probes (only the names tests expect). */
+/* errno -> symbolic name, shared by the static probes and test helpers
+ * (tests/probes, tests/helpers; only the names tests expect). */
 #ifndef PROBE_ERRNAMES_H
 #define PROBE_ERRNAMES_H
 #include <errno.h>
@@ -22,6 +23,11 @@ static const char *errname(int e)
     case ENOSPC: return "ENOSPC";
     case EUSERS: return "EUSERS";
     case ENXIO: return "ENXIO";
+    case EFAULT: return "EFAULT";
+    case ENOEXEC: return "ENOEXEC";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case ENODEV: return "ENODEV";
+    case ENOKEY: return "ENOKEY";
     }
     snprintf(buf, sizeof buf, "E%d", e);
     return buf;

@@ -142,22 +142,8 @@ echo init=$(tr "\0" " " </proc/1/cmdline)'
 
 test_profile_fresh_proc() {
     need_profile || return 2
-    dk_run "${PROF[@]}" "${FRESH[@]}" "$IMG" sh -c 'echo pid=$$
-'"$PROC_REPORT"'
-ps -o pid,ppid,comm >/tmp/ps.txt
-echo ps=$(tail -n +2 /tmp/ps.txt | tr -s " \n" "  ")
-echo nested=$(unshare -Umpfr --mount-proc sh -c "echo \$\$; ls /proc >/tmp/nested.ls; grep -c -E \"^[0-9]+\$\" /tmp/nested.ls" 2>&1 | tr "\n" " ")'
-    want_rc 0 || return 1
-    want_no_stderr || return 1
-    want_kv pid 2 || return 1
-    want_kv procfstype proc || return 1
-    want_kv procsubs "" || return 1
-    # only the inner nestinit (1), the payload (2) and its ps
-    want_match "processes in the payload's /proc" "$(kv ps)" '^ ?1 0 nestinit 2 1 sh [0-9]+ 2 ps ?$' || return 1
-    # nested: a new user+pid ns with its own fresh /proc works inside
-    # (busybox unshare; prints its pid, 1, and how many processes its /proc
-    # lists: its sh and the ls)
-    want_kv nested "1 2"
+    dk_run "${PROF[@]}" "${FRESH[@]}" "$IMG" sh -c "$FRESH_PAYLOAD"
+    want_fresh_proc_report
 }
 
 # ---------------------------------------------------------------- 4. signals

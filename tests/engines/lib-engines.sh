@@ -468,6 +468,25 @@ top=$(awk '\''$5 == "/proc" { id = $1; dev = $3 } END { print id }'\'' /proc/sel
 echo procsubs=$(awk -v t="$top" '\''$2 == t { print $5 }'\'' /proc/self/mountinfo | sort | tr "\n" " ")
 echo procfstype=$(awk -v t="$top" '\''$1 == t { for (i = 7; $i != "-"; i++); print $(i + 1) }'\'' /proc/self/mountinfo)
 '
+# The fresh-/proc case in any engine: the payload reports its pid, its /proc,
+# what `ps` lists and what a nested `unshare -Umpfr --mount-proc` sees ...
+FRESH_PAYLOAD='echo pid=$$
+'"$PROC_REPORT"'
+ps -o pid,ppid,comm >/tmp/ps.txt
+echo ps=$(tail -n +2 /tmp/ps.txt | tr -s " \n" "  ")
+echo nested=$(unshare -Umpfr --mount-proc sh -c "echo \$\$; ls /proc >/tmp/nested.ls; grep -c -E \"^[0-9]+\$\" /tmp/nested.ls" 2>&1 | tr "\n" " ")'
+# ... and this checks it: pid 2 under a fresh procfs with nothing over it,
+# only the inner nestinit (1), the payload (2) and its ps in /proc, and the
+# nested namespace works (it prints its pid, 1, and counts its sh and ls).
+want_fresh_proc_report() {
+    want_rc 0 || return 1
+    want_no_stderr || return 1
+    want_kv pid 2 || return 1
+    want_kv procfstype proc || return 1
+    want_kv procsubs "" || return 1
+    want_match "processes in the payload's /proc" "$(kv ps)" '^ ?1 0 nestinit 2 1 sh [0-9]+ 2 ps ?$' || return 1
+    want_kv nested "1 2"
+}
 ZOMBIES='awk '\''{ sub(/.*\) /, ""); print $1 }'\'' /proc/[0-9]*/stat 2>/dev/null | grep -c "^Z" '
 # pids of the orphans test's sleeps (busybox-static has no pgrep)
 ORPHANS='ps -o pid,args | awk '\''$2 == "sleep" && $3 ~ /^100[12]$/ { print $1 }'\'''

@@ -75,18 +75,8 @@ echo map=$(sed -n "s/.*\"map\":\"\([a-z]*\)\".*/\1/p" /tmp/info)'
 }
 
 test_unmask_fresh() {
-    pm_run "${UNMASK[@]}" "$IMG" sh -c 'echo pid=$$
-'"$PROC_REPORT"'
-ps -o pid,ppid,comm >/tmp/ps.txt
-echo ps=$(tail -n +2 /tmp/ps.txt | tr -s " \n" "  ")
-echo nested=$(unshare -Umpfr --mount-proc sh -c "echo \$\$; ls /proc >/tmp/nested.ls; grep -c -E \"^[0-9]+\$\" /tmp/nested.ls" 2>&1 | tr "\n" " ")'
-    want_rc 0 || return 1
-    want_no_stderr || return 1
-    want_kv pid 2 || return 1
-    want_kv procfstype proc || return 1
-    want_kv procsubs "" || return 1
-    want_match "processes in the payload's /proc" "$(kv ps)" '^ ?1 0 nestinit 2 1 sh [0-9]+ 2 ps ?$' || return 1
-    want_kv nested "1 2"
+    pm_run "${UNMASK[@]}" "$IMG" sh -c "$FRESH_PAYLOAD"
+    want_fresh_proc_report
 }
 
 test_stop_term() {

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static int current_level = LOG_WARN;
+int log_threshold = LOG_WARN;
 
-void log_set_level(int level) { current_level = level; }
+void log_set_level(int level) { log_threshold = level; }
 
-int log_level(void) { return current_level; }
+int log_level(void) { return log_threshold; }
 
 /* One write(2) per line, so lines of the outer and the inner never interleave. */
 void nlog(enum log_level level, const char *fmt, ...)
@@ -17,7 +17,7 @@ void nlog(enum log_level level, const char *fmt, ...)
     static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
     char line[2048];
     int saved_errno = errno;
-    if ((int)level > current_level)
+    if ((int)level > log_threshold)
         return;
     int n = snprintf(line, sizeof line, "nestinit: %s", prefix[level]);
     va_list ap;

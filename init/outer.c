@@ -214,7 +214,6 @@ static int run_nested(struct outer *st)
     if (chdir("/") < 0)
         log_debug("chdir /: %s", strerror(errno));
     close_inherited_fds();
-    shed_startup_pages();
 
     /* The inner applies --rewrite and --kill-group; we pass signals on as they are. */
     const struct reaper_config cfg = {.kill_group = false, .rewrite = NULL};

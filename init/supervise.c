@@ -2,10 +2,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -35,25 +33,6 @@ void close_inherited_fds(void)
         close(fds[--n]);
 }
 
-/* Linker-defined bounds: the first byte of the image, and the start of the
- * writable segment, which begins on a page of its own after read-only data. */
-extern const char __executable_start[];
-extern const char __init_array_start[];
-
-void shed_startup_pages(void)
-{
-    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t start = (uintptr_t)__executable_start & ~(page - 1);
-    uintptr_t end = (uintptr_t)__init_array_start & ~(page - 1);
-    if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) < 0)
-        log_debug("madvise: %s", strerror(errno));
-    /* The stack below us held setup's large buffers and is dead now; keep one
-     * page under this frame. Holes in the range only make madvise say ENOMEM. */
-    volatile char here = 0;
-    uintptr_t top = ((uintptr_t)&here & ~(page - 1)) - page;
-    madvise((void *)(top - 64 * page), 64 * page, MADV_DONTNEED);
-}
-
 void supervise_payload(const struct options *o, const struct payload_spec *spec)
 {
     struct nerr e;
@@ -72,7 +51,6 @@ void supervise_payload(const struct options *o, const struct payload_spec *spec)
     if (chdir("/") < 0)
         log_debug("chdir /: %s", strerror(errno));
     close_inherited_fds();
-    shed_startup_pages();
     int code = reaper_exit_code(reaper_run(&cfg, payload));
     reaper_grace(o->grace_seconds);
     if (options_expects_exit(o, code)) {

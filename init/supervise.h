@@ -12,9 +12,4 @@ __attribute__((noreturn)) void supervise_payload(const struct options *o, const 
 /* Closes every fd >= 3: an init must not hold what its caller passed down. */
 void close_inherited_fds(void);
 
-/* Before idling: drop our code and read-only data pages from the page table.
- * Startup touched nearly all of them (and fault-around maps 64 kB per fault);
- * the loop re-faults only the few it runs, so the idle RSS stays small. */
-void shed_startup_pages(void);
-
 #endif

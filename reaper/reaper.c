@@ -8,6 +8,8 @@
 
 #include "init/log.h"
 #include "init/options.h"
+#include "reaper/idle.h"
+#include "reaper/rawsys.h"
 
 void reaper_block_signals(ksigset *old, bool *chld_ignored)
 {
@@ -32,13 +34,13 @@ int reaper_exit_code(int status)
 }
 
 /* Sweeps every zombie: SIGCHLDs coalesce, so one signal may stand for many. */
-static bool reap_all(pid_t child, int *child_status)
+IDLE_CODE static bool reap_all(pid_t child, int *child_status)
 {
     bool child_done = false;
     for (;;) {
-        int status;
-        pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid < 0 && errno == EINTR)
+        int status = 0; /* written by the kernel, unseen by the analyzer */
+        pid_t pid = (pid_t)RAWSYS(SYS_wait4, -1, &status, WNOHANG, 0);
+        if (pid == -EINTR)
             continue;
         if (pid <= 0)
             return child_done;
@@ -52,7 +54,7 @@ static bool reap_all(pid_t child, int *child_status)
 }
 
 /* Forwards sig (after --rewrite); returns the signal actually sent, or 0. */
-static int forward(const struct reaper_config *cfg, pid_t child, int sig)
+IDLE_CODE static int forward(const struct reaper_config *cfg, pid_t child, int sig)
 {
     int target = sig;
     if (cfg->rewrite && sig >= 0 && sig <= SIGNAL_MAX && cfg->rewrite[sig] != REWRITE_NONE)
@@ -61,25 +63,33 @@ static int forward(const struct reaper_config *cfg, pid_t child, int sig)
         log_debug("dropped signal %d (--rewrite)", sig);
         return 0;
     }
-    if (kill(cfg->kill_group ? -child : child, target) < 0 && errno != ESRCH)
-        log_warn("forwarding signal %d to %d: %s", target, (int)child, strerror(errno));
+    long rc = RAWSYS(SYS_kill, cfg->kill_group ? -child : child, target, 0, 0);
+    if (rc < 0 && rc != -ESRCH)
+        log_warn("forwarding signal %d to %d: %s", target, (int)child, strerror((int)-rc));
     else
         log_debug("forwarded signal %d to %s%d", target, cfg->kill_group ? "group " : "", (int)child);
     return target;
 }
 
-static struct timespec deadline_after(unsigned seconds)
+/* The raw call, not the vDSO: only used with a deadline armed, and it keeps
+ * the loop inside its own pages. */
+IDLE_CODE static void monotonic_now(struct timespec *t)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    RAWSYS(SYS_clock_gettime, CLOCK_MONOTONIC, t, 0, 0);
+}
+
+IDLE_CODE static struct timespec deadline_after(unsigned seconds)
+{
+    struct timespec t = {0, 0};
+    monotonic_now(&t);
     t.tv_sec += (time_t)seconds;
     return t;
 }
 
-static bool deadline_left(const struct timespec *deadline, struct timespec *left)
+IDLE_CODE static bool deadline_left(const struct timespec *deadline, struct timespec *left)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    struct timespec now = {0, 0};
+    monotonic_now(&now);
     left->tv_sec = deadline->tv_sec - now.tv_sec;
     left->tv_nsec = deadline->tv_nsec - now.tv_nsec;
     if (left->tv_nsec < 0) {
@@ -91,36 +101,37 @@ static bool deadline_left(const struct timespec *deadline, struct timespec *left
 
 /* Blocks until a signal arrives. Only with a deadline armed is there a timeout
  * (returning 0 when it passes): the idle init never wakes up. */
-static int wait_signal(const ksigset *set, const struct timespec *deadline)
+IDLE_CODE static int wait_signal(const ksigset *set, const struct timespec *deadline)
 {
     struct timespec left;
     siginfo_t info;
     for (;;) {
         int sig;
         if (deadline == NULL)
-            sig = ksig_wait(set, &info, NULL);
+            sig = (int)RAWSYS(SYS_rt_sigtimedwait, set, &info, 0, sizeof *set);
         else if (!deadline_left(deadline, &left))
             return 0;
         else
-            sig = ksig_wait(set, &info, &left);
+            sig = (int)RAWSYS(SYS_rt_sigtimedwait, set, &info, &left, sizeof *set);
         if (sig > 0)
             return sig;
         /* EINTR (a stop/continue of this process) or EAGAIN: look again. */
     }
 }
 
-int reaper_run(const struct reaper_config *cfg, pid_t child)
+IDLE_CODE int reaper_run(const struct reaper_config *cfg, pid_t child)
 {
     const ksigset all = KSIGSET_ALL;
     int status = 0;
     struct timespec kill_deadline;
     bool armed = false;
+    idle_shed_pages();
     for (;;) {
         int sig = wait_signal(&all, armed ? &kill_deadline : NULL);
         if (sig == 0) {
             /* --grace: the payload sat on SIGTERM too long; end it before the engine's own SIGKILL. */
             log_warn("payload still running %us after SIGTERM (--grace), sending SIGKILL", cfg->kill_after_term);
-            kill(cfg->kill_group ? -child : child, SIGKILL);
+            RAWSYS(SYS_kill, cfg->kill_group ? -child : child, SIGKILL, 0, 0);
             armed = false;
             continue;
         }

@@ -8,7 +8,6 @@
 
 #include <signal.h>
 #include <stdint.h>
-#include <time.h>
 
 typedef uint64_t ksigset;
 
@@ -17,9 +16,5 @@ typedef uint64_t ksigset;
 
 /* rt_sigprocmask; 0 or -1 with errno. */
 int ksig_mask(int how, const ksigset *set, ksigset *old);
-
-/* rt_sigtimedwait: the signal number, or -1 with errno (EAGAIN on timeout,
- * EINTR). timeout NULL blocks for as long as it takes. */
-int ksig_wait(const ksigset *set, siginfo_t *info, const struct timespec *timeout);
 
 #endif

@@ -14,8 +14,9 @@
 #include "setup/mounts.h"
 #include "setup/procfs.h"
 
-/* With no pid namespace of our own, /proc already matches: a fresh or bound
- * copy would add nothing. */
+/* The /proc step to take. Without a mount namespace /proc cannot be touched
+ * (and auto says so when it no longer matches the pid namespace); without a
+ * pid namespace it already matches, so auto leaves it. */
 static enum proc_mode effective_proc_mode(const struct options *o, struct proc_result *proc)
 {
     if (!(o->unshare_flags & CLONE_NEWNS)) {

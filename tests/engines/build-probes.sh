@@ -18,7 +18,9 @@ die() {
 
 command -v "$CC" >/dev/null || die "$CC not found (apt-get install musl-tools)"
 mkdir -p "$OUT" || die "cannot create $OUT"
-for src in "$REPO"/tests/probes/*.c; do
+# tests/helpers/h_sysprobe.c (the denied-syscall probe of the host tests) goes
+# into the images too, to check what the shipped seccomp profile still denies.
+for src in "$REPO"/tests/probes/*.c "$REPO"/tests/helpers/h_sysprobe.c; do
     bin=$OUT/$(basename "$src" .c)
     if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$REPO/tests/probes/errnames.h" -nt "$bin" ]; then
         log=$("$CC" -static -Os -s -Wall -Wextra -Werror -D_GNU_SOURCE -o "$bin.tmp.$$" "$src" 2>&1) ||
@@ -32,4 +34,5 @@ done
 "$OUT/nsprobe" </dev/null | grep -q '^pid=[0-9]' || die "nsprobe does not run"
 "$OUT/fdprobe" /proc/self/fd/0 </dev/null | grep -q '^/proc/self/fd/0 readlink=OK:/dev/null read=OK:0 ' ||
     die "fdprobe does not run"
+"$OUT/h_sysprobe" </dev/null | grep -q '^getpid OK' || die "h_sysprobe does not run"
 echo "PASS $NAME"

@@ -138,6 +138,34 @@ echo init=$(tr "\0" " " </proc/1/cmdline)'
     want_kv uid_map "0 0 4294967295"
 }
 
+# The shipped profile relaxes only namespace and mount calls: everything
+# Docker's default denies is still EPERM (the probe passes arguments the
+# kernel itself would reject, so anything but EPERM means the filter let it
+# through), and the relaxations are real (unshare of user and pid namespaces).
+DENIED_BY_DOCKER="keyctl add_key request_key kexec_load kexec_file_load init_module finit_module delete_module
+open_by_handle_at iopl ioperm swapon swapoff reboot acct bpf perf_event_open userfaultfd clock_settime"
+
+test_profile_still_denies() {
+    need_profile || return 2
+    local name profile
+    for profile in default profile; do
+        if [ "$profile" = default ]; then
+            dk_run --entrypoint /bin/sysprobe "$IMG"
+        else
+            dk_run "${PROF[@]}" --entrypoint /bin/sysprobe "$IMG"
+        fi
+        want_rc 0 || return 1
+        want_match "the probe's control call ($profile)" "$OUT" '^getpid OK$' || return 1
+        for name in $DENIED_BY_DOCKER; do
+            want_match "$name under the $profile profile" "$OUT" "^$name EPERM\$" || return 1
+        done
+    done
+    dk_run "${PROF[@]}" --entrypoint /bin/nsprobe "$IMG"
+    want_rc 0 || return 1
+    want_kv unshare_user OK || return 1
+    want_kv unshare_userpidns OK
+}
+
 # ---------------------------------------------------------------- 3. profile + systempaths: fresh /proc
 
 test_profile_fresh_proc() {
@@ -390,6 +418,7 @@ t docker_fallback_plain_option test_fallback_plain_option
 t docker_fallback_plain_stop_term test_fallback_plain_stop_term
 tp docker_profile_bind_proc test_profile_bind_proc
 tp docker_profile_systempaths_fresh_proc test_profile_fresh_proc
+t docker_profile_still_denies test_profile_still_denies
 t docker_stop_term test_stop_term
 t docker_kill_usr1 test_kill_usr1
 t docker_exit_status_passthrough test_exit_status_passthrough

@@ -170,6 +170,7 @@ eng_rootfs() {
         [ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"
     done
     cp "$PROBES_DIR"/fdprobe "$PROBES_DIR"/nsprobe "$r/bin/"
+    cp "$PROBES_DIR"/h_sysprobe "$r/bin/sysprobe"
     [ "${2:-}" = nonestinit ] || cp "$ENGDIR/bin/nestinit" "$r/nestinit"
     printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'tester:x:1000:1000:tester:/tmp:/bin/sh' \
         'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$r/etc/passwd"

@@ -106,20 +106,30 @@ bool channel_send_proc_pid(struct channel *c)
     char link[32];
     ssize_t n = readlink("/proc/self", link, sizeof link - 1);
     int pid = n > 0 ? (link[n] = '\0', atoi(link)) : -errno;
-    return write_full(c->from_inner[1], &pid, sizeof pid);
+    return channel_send(c, &pid, sizeof pid);
 }
 
 bool channel_read_proc_pid(struct channel *c, int *proc_pid)
 {
-    return read_full(c->from_inner[0], proc_pid, sizeof *proc_pid);
+    return channel_recv(c, proc_pid, sizeof *proc_pid);
+}
+
+bool channel_send(struct channel *c, const void *msg, size_t len)
+{
+    return write_full(c->from_inner[1], msg, len);
+}
+
+bool channel_recv(struct channel *c, void *msg, size_t len)
+{
+    return read_full(c->from_inner[0], msg, len);
 }
 
 bool channel_send_report(struct channel *c, const struct inner_report *r)
 {
-    return write_full(c->from_inner[1], r, sizeof *r);
+    return channel_send(c, r, sizeof *r);
 }
 
 bool channel_read_report(struct channel *c, struct inner_report *r)
 {
-    return read_full(c->from_inner[0], r, sizeof *r);
+    return channel_recv(c, r, sizeof *r);
 }

@@ -6,6 +6,7 @@
 #define NESTINIT_CHANNEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "init/error.h"
 #include "setup/procfs.h"
@@ -39,6 +40,10 @@ bool channel_send_proc_pid(struct channel *c);
 bool channel_read_proc_pid(struct channel *c, int *proc_pid);
 
 bool channel_send_report(struct channel *c, const struct inner_report *r);
+
+/* Any fixed-size message inner -> outer (--check's probe sends its findings). */
+bool channel_send(struct channel *c, const void *msg, size_t len);
+bool channel_recv(struct channel *c, void *msg, size_t len);
 bool channel_read_report(struct channel *c, struct inner_report *r);
 
 #endif

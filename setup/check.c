@@ -156,22 +156,7 @@ static __attribute__((noreturn)) void probe_child(struct channel *c)
             procfs_explain_refusal(res.fresh.errnum, res.fresh_reason, sizeof res.fresh_reason);
         procfs_mount_bind(&res.bind);
     }
-    ssize_t w = write(c->from_inner[1], &res, sizeof res);
-    _exit(w == (ssize_t)sizeof res ? 0 : 1);
-}
-
-static bool read_result(struct channel *c, struct probe_result *res)
-{
-    size_t got = 0;
-    while (got < sizeof *res) {
-        ssize_t n = read(c->from_inner[0], (char *)res + got, sizeof *res - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        got += (size_t)n;
-    }
-    return true;
+    _exit(channel_send(c, &res, sizeof res) ? 0 : 1);
 }
 
 static void report_probe(struct check_report *r, const struct probe_result *res)
@@ -252,7 +237,7 @@ static void check_namespaces(const struct options *o, struct check_report *r)
         add(r, "maps", CHECK_OK, "%s id map written (setgroups %s)", used == MAP_FULL ? "full 1:1" : "root-only",
             used == MAP_FULL ? "allowed" : "denied");
         channel_release(&c);
-        if (read_result(&c, &res))
+        if (channel_recv(&c, &res, sizeof res))
             report_probe(r, &res);
         else
             add(r, "pidns", CHECK_FAIL, "the probe in the new namespaces died");

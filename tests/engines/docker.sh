@@ -95,17 +95,10 @@ test_fallback_plain_option() {
 
 test_fallback_plain_stop_term() {
     # a plain init still forwards docker stop's SIGTERM and passes the status on
-    local m t0 ms
+    local m
     m=$(newtmp shared)
     dk_start -e NESTINIT_FALLBACK=plain -v "$m:/m" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
-    wait_file "$m/ready" 10 || { WHY="payload never started: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
-    t0=$(now_ms)
-    T_TIMEOUT=30 run "$DK" stop -t 10 "$DK_LAST"
-    ms=$(($(now_ms) - t0))
-    want_rc 0 || return 1
-    [ "$ms" -lt 5000 ] || { WHY="docker stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
-    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
-    want_eq ".State.ExitCode" "$(dk inspect -f '{{.State.ExitCode}}' "$DK_LAST")" 42
+    want_stop_delivers_term "$DK" "$DK_LAST" "$m"
 }
 
 # ---------------------------------------------------------------- 2. profile: bind /proc
@@ -177,18 +170,10 @@ test_profile_fresh_proc() {
 # ---------------------------------------------------------------- 4. signals
 
 test_stop_term() {
-    local m t0 ms code
+    local m
     m=$(newtmp shared)
     dk_start -v "$m:/m" "${SEC[@]}" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
-    wait_file "$m/ready" 10 || { WHY="payload never started: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
-    t0=$(now_ms)
-    T_TIMEOUT=30 run "$DK" stop -t 10 "$DK_LAST"
-    ms=$(($(now_ms) - t0))
-    want_rc 0 || return 1
-    [ "$ms" -lt 5000 ] || { WHY="docker stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
-    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
-    code=$(dk inspect -f '{{.State.ExitCode}}' "$DK_LAST")
-    want_eq ".State.ExitCode" "$code" 42
+    want_stop_delivers_term "$DK" "$DK_LAST" "$m"
 }
 
 test_kill_usr1() {
@@ -222,26 +207,8 @@ test_exit_status_passthrough() {
 # ---------------------------------------------------------------- 5. orphans of docker exec
 
 test_exec_orphans_reaped() {
-    local inner sleeps
-    # orphans of the payload (sleep 1001: reparented to the inner nestinit) and
-    # of docker exec (sleep 1002: to the container's pid 1, the outer nestinit);
-    # then they are killed, and their new parents must reap them
     dk_start "${SEC[@]}" "$IMG" sh -c '(sleep 1001 &) ; (sleep 1001 &) ; exec sleep 60' || return 1
-    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c '(sleep 1002 &) ; (sleep 1002 &) ; (sleep 1002 &)'
-    want_rc 0 || return 1
-    sleep 0.2
-    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" ps -o pid,ppid,args
-    inner=$(printf '%s\n' "$OUT" | awk '$3 == "sleep" && $4 == 60 { print $2 }')
-    sleeps=$(printf '%s\n' "$OUT" | awk -v i="$inner" '$3 == "sleep" && $4 ~ /^100[12]$/ {
-        print $4 "<" ($2 == 1 ? "outer" : $2 == i ? "inner" : $2) }' | sort | uniq -c | tr -s ' \n' '  ')
-    want_eq "orphans: count sleep-arg<new parent>" "$sleeps" " 2 1001<inner 3 1002<outer " || return 1
-    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c "kill -KILL \$($ORPHANS)"
-    want_rc 0 || return 1
-    sleep 0.3
-    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c "echo zombies=\$($ZOMBIES); echo left=\$($ORPHANS | wc -l)"
-    want_rc 0 || return 1
-    want_kv zombies 0 || return 1
-    want_kv left 0
+    want_exec_orphans_reaped "$DK" "$DK_LAST"
 }
 
 # ---------------------------------------------------------------- 6. --user, --read-only
@@ -349,18 +316,11 @@ test_init_path_payload() {
 }
 
 test_init_path_stop_term() {
-    local m t0 ms
+    local m
     m=$(newtmp shared)
     # the image's ENTRYPOINT is sh -c, so the trap script is its CMD
     dk_start --init -v "$m:/m" "${SEC[@]}" "$PLAIN" "$SIG_PAYLOAD" || return 1
-    wait_file "$m/ready" 10 || { WHY="payload never started: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
-    t0=$(now_ms)
-    T_TIMEOUT=30 run "$DK" stop -t 10 "$DK_LAST"
-    ms=$(($(now_ms) - t0))
-    want_rc 0 || return 1
-    [ "$ms" -lt 5000 ] || { WHY="docker stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
-    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
-    want_eq ".State.ExitCode" "$(dk inspect -f '{{.State.ExitCode}}' "$DK_LAST")" 42
+    want_stop_delivers_term "$DK" "$DK_LAST" "$m"
 }
 
 # ---------------------------------------------------------------- 10. --check

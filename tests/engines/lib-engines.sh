@@ -498,6 +498,46 @@ trap "echo USR1 >>/m/usr1" USR1
 echo ready >/m/ready
 while :; do sleep 1 & wait $!; done'
 
+# want_stop_delivers_term CLI NAME MARKDIR: container NAME runs $SIG_PAYLOAD
+# with MARKDIR at /m. `CLI stop -t 10` must reach its TERM trap at once (far
+# sooner than the engine's SIGKILL after 10 s) and the container must exit with
+# the trap's status, 42.
+want_stop_delivers_term() {
+    local cli=$1 name=$2 m=$3 t0 ms
+    wait_file "$m/ready" 10 || { WHY="payload never started: $("$cli" logs "$name" 2>&1 | tail -n 3)"; return 1; }
+    t0=$(now_ms)
+    T_TIMEOUT=30 run "$cli" stop -t 10 "$name"
+    ms=$(($(now_ms) - t0))
+    want_rc 0 || return 1
+    [ "$ms" -lt 5000 ] || { WHY="stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
+    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
+    want_eq ".State.ExitCode" "$("$cli" inspect -f '{{.State.ExitCode}}' "$name")" 42
+}
+
+# want_exec_orphans_reaped CLI NAME: container NAME runs
+# `sh -c '(sleep 1001 &) ; (sleep 1001 &) ; exec sleep 60'`. Orphans of the
+# payload (sleep 1001) go to the inner nestinit, those of `exec` (sleep 1002)
+# to the container's pid 1, the outer; once killed, both must reap them.
+want_exec_orphans_reaped() {
+    local cli=$1 name=$2 inner sleeps
+    T_TIMEOUT=10 run "$cli" exec "$name" sh -c '(sleep 1002 &) ; (sleep 1002 &) ; (sleep 1002 &)'
+    want_rc 0 || return 1
+    sleep 0.2
+    T_TIMEOUT=10 run "$cli" exec "$name" ps -o pid,ppid,args
+    inner=$(printf '%s\n' "$OUT" | awk '$3 == "sleep" && $4 == 60 { print $2 }')
+    sleeps=$(printf '%s\n' "$OUT" | awk -v i="$inner" '$3 == "sleep" && $4 ~ /^100[12]$/ {
+        print $4 "<" ($2 == 1 ? "outer" : $2 == i ? "inner" : $2) }' | sort | uniq -c | tr -s ' \n' '  ')
+    want_eq "orphans: count sleep-arg<new parent>" "$sleeps" " 2 1001<inner 3 1002<outer " || return 1
+    T_TIMEOUT=10 run "$cli" exec "$name" sh -c "kill -KILL \$($ORPHANS)"
+    want_rc 0 || return 1
+    sleep 0.3
+    T_TIMEOUT=10 run "$cli" exec "$name" sh -c "echo zombies=\$($ZOMBIES); echo left=\$($ORPHANS | wc -l)"
+    want_rc 0 || return 1
+    want_kv zombies 0 || return 1
+    want_kv left 0
+}
+
+
 # ---------------------------------------------------------------- shared assertions
 
 # want_check_lines: $OUT follows the --check contract: an optional first line

@@ -80,18 +80,10 @@ test_unmask_fresh() {
 }
 
 test_stop_term() {
-    local m t0 ms code
+    local m
     m=$(newtmp shared)
     pm_start -v "$m:/m" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
-    wait_file "$m/ready" 10 || { WHY="payload never started: $(pm logs "$PM_LAST" 2>&1 | tail -n 3)"; return 1; }
-    t0=$(now_ms)
-    T_TIMEOUT=30 run "$PM" stop -t 10 "$PM_LAST"
-    ms=$(($(now_ms) - t0))
-    want_rc 0 || return 1
-    [ "$ms" -lt 5000 ] || { WHY="podman stop -t 10 took $ms ms (SIGTERM not delivered?)"; return 1; }
-    want_eq "marker written by the TERM trap" "$(cat "$m/term" 2>/dev/null)" TERM || return 1
-    code=$(pm inspect -f '{{.State.ExitCode}}' "$PM_LAST")
-    want_eq ".State.ExitCode" "$code" 42
+    want_stop_delivers_term "$PM" "$PM_LAST" "$m"
 }
 
 test_kill_usr1() {
@@ -119,23 +111,8 @@ test_exit_status() {
 }
 
 test_exec_orphans_reaped() {
-    local inner sleeps
     pm_start "$IMG" sh -c '(sleep 1001 &) ; (sleep 1001 &) ; exec sleep 60' || return 1
-    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c '(sleep 1002 &) ; (sleep 1002 &) ; (sleep 1002 &)'
-    want_rc 0 || return 1
-    sleep 0.2
-    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" ps -o pid,ppid,args
-    inner=$(printf '%s\n' "$OUT" | awk '$3 == "sleep" && $4 == 60 { print $2 }')
-    sleeps=$(printf '%s\n' "$OUT" | awk -v i="$inner" '$3 == "sleep" && $4 ~ /^100[12]$/ {
-        print $4 "<" ($2 == 1 ? "outer" : $2 == i ? "inner" : $2) }' | sort | uniq -c | tr -s ' \n' '  ')
-    want_eq "orphans: count sleep-arg<new parent>" "$sleeps" " 2 1001<inner 3 1002<outer " || return 1
-    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c "kill -KILL \$($ORPHANS)"
-    want_rc 0 || return 1
-    sleep 0.3
-    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c "echo zombies=\$($ZOMBIES); echo left=\$($ORPHANS | wc -l)"
-    want_rc 0 || return 1
-    want_kv zombies 0 || return 1
-    want_kv left 0
+    want_exec_orphans_reaped "$PM" "$PM_LAST"
 }
 
 test_proc_fd_isolation() {

@@ -84,6 +84,5 @@ void inner_main(const struct inner_context *ctx)
     /* With --info-*, the payload starts only once the outer has written it. */
     if (ctx->info_fd >= 0 && !channel_wait_release(ctx->channel))
         _exit(125);
-    channel_close(ctx->channel);
-    supervise_payload(ctx->options, ctx->spec);
+    supervise_payload(ctx->options, ctx->spec, ctx->channel);
 }

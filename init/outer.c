@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include "init/log.h"
 #include "reaper/reaper.h"
 #include "setup/diagnose.h"
+#include "setup/files.h"
 #include "setup/idmap.h"
 #include "setup/nsclone.h"
 
@@ -84,7 +87,7 @@ static int run_plain(struct outer *st, const char *why)
         if (info_write(st->info_fd, &info, &e) < 0)
             return fail(&e);
     }
-    supervise_payload(st->options, &st->spec);
+    supervise_payload(st->options, &st->spec, NULL);
 }
 
 static int namespaces_failed(struct outer *st, struct nerr *e)
@@ -175,6 +178,34 @@ static int write_info(struct outer *st, const struct inner_report *report, enum 
     return channel_release(&st->channel) ? 0 : nerr_set(e, EPIPE, "release the inner init after --info");
 }
 
+/* The inner reports the payload's fork and waits: the payload is its only
+ * child, and as long as the inner waits it cannot be reaped. Through /proc the
+ * outer finds its pid in our namespace and takes a pidfd of it, so forwarded
+ * signals go straight to the payload: one wake-up instead of two. Returns the
+ * pidfd, or -1 to leave forwarding to the inner (--kill-group, which needs the
+ * payload's process group; a /proc of another pid namespace; no pidfd_open). */
+static int adopt_payload(struct outer *st)
+{
+    char path[64], text[64];
+    int payload_in_ns, fd = -1;
+    if (!channel_recv(&st->channel, &payload_in_ns, sizeof payload_in_ns))
+        return -1; /* the inner died; the loop collects it */
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", st->proc_pid, st->proc_pid);
+    if (!st->options->kill_group && st->proc_pid == (int)st->inner && file_read_all(path, text, sizeof text) > 0) {
+        char *end;
+        long pid = strtol(text, &end, 10);
+        while (*end == ' ' || *end == '\n')
+            end++;
+#ifdef SYS_pidfd_open
+        if (pid > 0 && *end == '\0') /* exactly one child */
+            fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+#endif
+        log_debug("payload is %ld here (%d in its namespace), pidfd %d", pid, payload_in_ns, fd);
+    }
+    channel_release(&st->channel);
+    return fd < 0 ? -1 : fd;
+}
+
 static int run_nested(struct outer *st)
 {
     struct nerr e;
@@ -210,13 +241,20 @@ static int run_nested(struct outer *st)
         stop_inner(st);
         return fail(&e);
     }
+    int payload_fd = adopt_payload(st);
     channel_close(&st->channel);
     if (chdir("/") < 0)
         log_debug("chdir /: %s", strerror(errno));
-    close_inherited_fds();
+    close_inherited_fds(payload_fd);
 
-    /* The inner applies --rewrite and --kill-group; we pass signals on as they are. */
-    const struct reaper_config cfg = {.kill_group = false, .rewrite = NULL};
+    /* With a pidfd, signals take one hop, with --rewrite and --grace applied
+     * here; else the inner passes them on. The inner's exit ends the loop. */
+    const struct reaper_config cfg = {
+        .kill_group = false,
+        .rewrite = payload_fd >= 0 ? st->options->rewrite : NULL,
+        .kill_after_term = payload_fd >= 0 ? st->options->grace_seconds : 0,
+        .target_pidfd = payload_fd,
+    };
     return reaper_exit_code(reaper_run(&cfg, st->inner));
 }
 

@@ -10,10 +10,13 @@
 #include "init/log.h"
 #include "reaper/reaper.h"
 
-void close_inherited_fds(void)
+void close_inherited_fds(int keep)
 {
 #ifdef SYS_close_range
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+    if (keep < 3 && syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+        return;
+    if (keep >= 3 && (keep == 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
+        syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) == 0)
         return;
 #endif
     /* Before Linux 5.9: walk /proc/self/fd, collecting first (closing while
@@ -25,7 +28,7 @@ void close_inherited_fds(void)
     const struct dirent *d;
     while ((d = readdir(dir)) != NULL && n < 1024) {
         int fd = atoi(d->d_name);
-        if (fd >= 3 && fd != dirfd(dir))
+        if (fd >= 3 && fd != dirfd(dir) && fd != keep)
             fds[n++] = fd;
     }
     closedir(dir);
@@ -33,11 +36,12 @@ void close_inherited_fds(void)
         close(fds[--n]);
 }
 
-void supervise_payload(const struct options *o, const struct payload_spec *spec)
+void supervise_payload(const struct options *o, const struct payload_spec *spec, struct channel *handshake)
 {
     struct nerr e;
     const struct reaper_config cfg = {
         .kill_group = o->kill_group, .rewrite = o->rewrite, .kill_after_term = o->grace_seconds,
+        .target_pidfd = -1,
     };
     char text[2 * NERR_TEXT];
 
@@ -47,10 +51,17 @@ void supervise_payload(const struct options *o, const struct payload_spec *spec)
         log_error("%s", text);
         _exit(125);
     }
+    /* Until the outer has its pidfd, the payload cannot be reaped, so its pid
+     * cannot name another process when the outer looks it up. */
+    if (handshake) {
+        channel_send(handshake, &payload, sizeof payload);
+        channel_wait_release(handshake);
+        channel_close(handshake);
+    }
     /* The payload keeps its cwd and fds; the init pins neither a mount nor a file. */
     if (chdir("/") < 0)
         log_debug("chdir /: %s", strerror(errno));
-    close_inherited_fds();
+    close_inherited_fds(-1);
     int code = reaper_exit_code(reaper_run(&cfg, payload));
     reaper_grace(o->grace_seconds);
     if (options_expects_exit(o, code)) {

@@ -4,12 +4,17 @@
 #ifndef NESTINIT_SUPERVISE_H
 #define NESTINIT_SUPERVISE_H
 
+#include "init/channel.h"
 #include "init/options.h"
 #include "init/payload.h"
 
-__attribute__((noreturn)) void supervise_payload(const struct options *o, const struct payload_spec *spec);
+/* handshake (the inner's channel, or NULL in plain mode): after the fork, tell
+ * the outer and wait until it holds a pidfd of the payload (outer.c). */
+__attribute__((noreturn)) void supervise_payload(const struct options *o, const struct payload_spec *spec,
+                                                 struct channel *handshake);
 
-/* Closes every fd >= 3: an init must not hold what its caller passed down. */
-void close_inherited_fds(void);
+/* Closes every fd >= 3 but `keep` (-1: none): an init must not hold what its
+ * caller passed down. */
+void close_inherited_fds(int keep);
 
 #endif

@@ -53,6 +53,13 @@ IDLE_CODE static bool reap_all(pid_t child, int *child_status)
     }
 }
 
+IDLE_CODE static long send_signal(const struct reaper_config *cfg, pid_t child, int sig)
+{
+    if (cfg->target_pidfd >= 0)
+        return RAWSYS(SYS_pidfd_send_signal, cfg->target_pidfd, sig, 0, 0);
+    return RAWSYS(SYS_kill, cfg->kill_group ? -child : child, sig, 0, 0);
+}
+
 /* Forwards sig (after --rewrite); returns the signal actually sent, or 0. */
 IDLE_CODE static int forward(const struct reaper_config *cfg, pid_t child, int sig)
 {
@@ -63,7 +70,7 @@ IDLE_CODE static int forward(const struct reaper_config *cfg, pid_t child, int s
         log_debug("dropped signal %d (--rewrite)", sig);
         return 0;
     }
-    long rc = RAWSYS(SYS_kill, cfg->kill_group ? -child : child, target, 0, 0);
+    long rc = send_signal(cfg, child, target);
     if (rc < 0 && rc != -ESRCH)
         log_warn("forwarding signal %d to %d: %s", target, (int)child, strerror((int)-rc));
     else
@@ -131,7 +138,7 @@ IDLE_CODE int reaper_run(const struct reaper_config *cfg, pid_t child)
         if (sig == 0) {
             /* --grace: the payload sat on SIGTERM too long; end it before the engine's own SIGKILL. */
             log_warn("payload still running %us after SIGTERM (--grace), sending SIGKILL", cfg->kill_after_term);
-            RAWSYS(SYS_kill, cfg->kill_group ? -child : child, SIGKILL, 0, 0);
+            send_signal(cfg, child, SIGKILL);
             armed = false;
             continue;
         }

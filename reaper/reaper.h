@@ -13,6 +13,8 @@ struct reaper_config {
     bool kill_group;    /* forward to the child's process group */
     const int *rewrite; /* indexed by signal: REWRITE_NONE, or target (0 = drop); may be NULL */
     unsigned kill_after_term; /* seconds after a forwarded SIGTERM until SIGKILL; 0 = never */
+    int target_pidfd; /* >= 0: signals go to this process (the outer's shortcut to the
+                         payload) instead of `child`, whose exit still ends the loop */
 };
 
 /* Blocks every signal (the caller's mask goes to *old, for the payload) and

@@ -9,8 +9,6 @@ int log_threshold = LOG_WARN;
 
 void log_set_level(int level) { log_threshold = level; }
 
-int log_level(void) { return log_threshold; }
-
 /* One write(2) per line, so lines of the outer and the inner never interleave. */
 void nlog(enum log_level level, const char *fmt, ...)
 {

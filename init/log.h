@@ -9,7 +9,6 @@ enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
  * must not touch code outside its own pages, see reaper/idle.h). */
 extern int log_threshold;
 void log_set_level(int level);
-int log_level(void);
 
 __attribute__((format(printf, 2, 3))) void nlog(enum log_level level, const char *fmt, ...);
 

@@ -1,7 +1,6 @@
 #include "reaper/signames.h"
 
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,16 +70,4 @@ int signal_parse(const char *text, int allow_zero)
         if (strcasecmp(text, table[i].name) == 0)
             return table[i].number;
     return parse_realtime(text);
-}
-
-const char *signal_name(int sig, char *buf)
-{
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (table[i].number == sig)
-            return table[i].name;
-    if (sig >= SIGNAL_RTMIN && sig <= SIGNAL_RTMAX) {
-        snprintf(buf, 12, "RTMIN+%d", sig - SIGNAL_RTMIN);
-        return buf;
-    }
-    return NULL;
 }

@@ -14,7 +14,4 @@
  * allow_zero is set ("0" = no signal, used by --rewrite FROM:0 to drop). */
 int signal_parse(const char *text, int allow_zero);
 
-/* "TERM", "RTMIN+3", or NULL when out of range. buf needs 12 bytes. */
-const char *signal_name(int sig, char *buf);
-
 #endif

@@ -38,7 +38,8 @@ static int parse_one_cap(const char *name, cap_value_t *cap, struct nerr *e)
     return 0;
 }
 
-int caps_parse_list(const char *list, uint64_t *mask, struct nerr *e)
+/* "CAP_NET_ADMIN,net_admin,12" or "all" into a mask. */
+static int caps_parse_list(const char *list, uint64_t *mask, struct nerr *e)
 {
     char buf[1024];
     char *save = NULL;

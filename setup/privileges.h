@@ -31,7 +31,4 @@ int privileges_check_mapped(const struct privileges *p, struct nerr *e);
 /* In the payload child, just before exec. */
 int privileges_apply(const struct privileges *p, struct nerr *e);
 
-/* Parses "CAP_NET_ADMIN,net_admin,12" or "all" into a mask (libcap names). */
-int caps_parse_list(const char *list, uint64_t *mask, struct nerr *e);
-
 #endif

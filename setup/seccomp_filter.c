@@ -9,7 +9,7 @@
  * opens that escape bind mounts, raw I/O ports, swap, reboot, process
  * accounting, eBPF and perf (kernel attack surface), userfaultfd (exploit
  * primitive), quotas, the kernel log, the clocks, and obsolete calls. */
-const char *const seccomp_denied_syscalls[] = {
+static const char *const seccomp_denied_syscalls[] = {
     "keyctl", "add_key", "request_key",
     "kexec_load", "kexec_file_load",
     "init_module", "finit_module", "delete_module", "create_module", "query_module", "get_kernel_syms",

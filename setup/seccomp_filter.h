@@ -11,7 +11,4 @@
 /* Loads the filter into the calling process (inherited across fork/exec). */
 int seccomp_filter_load(bool no_new_privs, struct nerr *e);
 
-/* The denied calls, for documentation and tests: NULL-terminated. */
-extern const char *const seccomp_denied_syscalls[];
-
 #endif

@@ -39,29 +39,10 @@ all_gone() { # PIDS...: each gone (or a zombie about to be reaped) within 3 s
     return 1
 }
 
-test_kill_outer() {
+test_kill() { # VICTIM: OUTER, INNER or PAYLOAD gets SIGKILL; the whole tree goes, status 137
     local d; d=$(newtmp)
     start_tree "$d" || { bg_wait; return 1; }
-    kill -KILL "$OUTER"
-    bg_wait
-    all_gone "$OUTER" "$INNER" "$PAYLOAD" "$GRANDCHILD" || return 1
-    want_rc 137
-}
-
-test_kill_inner() {
-    local d; d=$(newtmp)
-    start_tree "$d" || { bg_wait; return 1; }
-    kill -KILL "$INNER"
-    bg_wait
-    all_gone "$OUTER" "$INNER" "$PAYLOAD" "$GRANDCHILD" || return 1
-    want_rc 137
-}
-
-test_kill_payload() {
-    # the payload dies of SIGKILL: 137, and its child (the namespace) with it
-    local d; d=$(newtmp)
-    start_tree "$d" || { bg_wait; return 1; }
-    kill -KILL "$PAYLOAD"
+    kill -KILL "${!1}"
     bg_wait
     all_gone "$OUTER" "$INNER" "$PAYLOAD" "$GRANDCHILD" || return 1
     want_rc 137
@@ -120,9 +101,9 @@ test_orphans() { # N
     all_gone "$OUTER" $inner $payload
 }
 
-t fault_outer_sigkill_nothing_survives test_kill_outer
-t fault_inner_sigkill_nothing_survives test_kill_inner
-t fault_payload_sigkill_137_namespace_gone test_kill_payload
+t fault_outer_sigkill_nothing_survives test_kill OUTER
+t fault_inner_sigkill_nothing_survives test_kill INNER
+t fault_payload_sigkill_137_namespace_gone test_kill PAYLOAD
 t fault_outer_sigkill_unprivileged test_kill_outer_unpriv
 t fault_signal_storm_5000_usr1_then_term test_storm 5000
 t fault_signal_storm_5000_usr1_then_term_kill_group test_storm 5000 --kill-group

@@ -168,32 +168,19 @@ test_outer_killed() {
     bg_wait
 }
 
-test_pdeathsig() {
-    # parent (sh) starts nestinit -p KILL, we SIGKILL the parent: the outer must die
-    local d parent outer
+test_pdeathsig() { # option|env: the parent (sh) of `nestinit -p KILL` (or with
+    # NESTINIT_PDEATHSIG=KILL) gets SIGKILL: the outer must die with it
+    local d parent outer env="" opt="-p KILL"
+    [ "$1" = env ] && env="NESTINIT_PDEATHSIG=KILL " opt=""
     d=$(newtmp)
-    spawn "$d/out" "$d/err" sh -c '"$1" -p KILL sh -c "touch \"$2/ready\"; exec sleep 1000" & echo $! >"$2/outer"; wait' \
+    spawn "$d/out" "$d/err" sh -c "$env"'"$1" '"$opt"' sh -c "touch \"$2/ready\"; exec sleep 1000" & echo $! >"$2/outer"; wait' \
         x "$NESTINIT" "$d" || { WHY="could not start"; return 1; }
     wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
     outer=$(cat "$d/outer"); parent=$(pgrep -o -P "$BG_TPID")
     track "$outer"
     want_eq "outer's parent" "$(awk '/^PPid:/ { print $2 }' /proc/"$outer"/status)" "$parent" || return 1
     kill -KILL "$parent"
-    wait_gone "$outer" 2 || { WHY="outer $outer still alive 2s after its parent died (-p KILL)"; return 1; }
-    wait "$BG_WPID"
-    return 0
-}
-
-test_pdeathsig_env() {
-    local d parent outer
-    d=$(newtmp)
-    spawn "$d/out" "$d/err" sh -c 'NESTINIT_PDEATHSIG=KILL "$1" sh -c "touch \"$2/ready\"; exec sleep 1000" & echo $! >"$2/outer"; wait' \
-        x "$NESTINIT" "$d" || { WHY="could not start"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
-    outer=$(cat "$d/outer"); parent=$(pgrep -o -P "$BG_TPID")
-    track "$outer"
-    kill -KILL "$parent"
-    wait_gone "$outer" 2 || { WHY="outer $outer still alive 2s after its parent died (NESTINIT_PDEATHSIG=KILL)"; return 1; }
+    wait_gone "$outer" 2 || { WHY="outer $outer still alive 2s after its parent died (${env}${opt})"; return 1; }
     wait "$BG_WPID"
     return 0
 }
@@ -207,6 +194,6 @@ t sig_kill_group_env test_kill_group yes env NESTINIT_KILL_GROUP=1 --
 t sig_no_kill_group_payload_only test_kill_group no --
 t sig_grace_terms_leftovers test_grace
 t sig_outer_sigkill_kills_all test_outer_killed
-t sig_pdeathsig test_pdeathsig
-t sig_pdeathsig_env test_pdeathsig_env
+t sig_pdeathsig test_pdeathsig option
+t sig_pdeathsig_env test_pdeathsig env
 kill_tracked

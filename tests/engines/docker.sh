@@ -241,31 +241,10 @@ touch /x 2>/dev/null; echo touch=$?; echo pid=$$'
 # ---------------------------------------------------------------- 7. /proc/PID/fd across the userns boundary
 
 test_proc_fd_isolation() {
-    local m held res
+    local m
     m=$(newtmp shared)
-    # the payload waits for /m/go, then probes the fds of the container's pid 1
-    # (outer nestinit) and of a docker exec'd process holding /tmp/held open
-    dk_start -v "$m:/m" "${SEC[@]}" "$IMG" sh -c 'while [ ! -e /m/go ]; do sleep 0.05; done
-h=$(cat /m/heldpid)
-fdprobe /proc/1/fd/0 /proc/1/fd/1 /proc/1/fd/2 /proc/$h/fd/7 >/m/result 2>&1
-echo $? >/m/done; exec sleep 60' || return 1
-    T_TIMEOUT=10 run "$DK" exec -d "$DK_LAST" sh -c 'exec 7<>/tmp/held; echo $$ >/m/heldpid.tmp; mv /m/heldpid.tmp /m/heldpid; exec sleep 60'
-    wait_file "$m/heldpid" 10 || { WHY="docker exec holder did not start"; return 1; }
-    held=$(cat "$m/heldpid")
-    touch "$m/go"
-    wait_file "$m/done" 10 || { WHY="payload probe did not finish: $(dk logs "$DK_LAST" 2>&1 | tail -n 3)"; return 1; }
-    res=$(cat "$m/result")
-    want_eq "fdprobe exit (1 = something leaked)" "$(cat "$m/done")" 0 || { WHY="$WHY: $res"; return 1; }
-    want_eq "probe of pid 1" "$(grep '^/proc/1/fd/1 ' <<<"$res")" \
-        "/proc/1/fd/1 readlink=EACCES read=EACCES write=EACCES" || return 1
-    want_eq "probe of the exec'd holder" "$(grep "^/proc/$held/fd/7 " <<<"$res")" \
-        "/proc/$held/fd/7 readlink=EACCES read=EACCES write=EACCES" || return 1
-    # nothing was written through the fd
-    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" sh -c 'wc -c </tmp/held'
-    want_eq "size of /tmp/held" "$OUT" 0 || return 1
-    # control: outside the user namespace (docker exec) the same access works
-    T_TIMEOUT=10 run "$DK" exec "$DK_LAST" fdprobe "/proc/$held/fd/7"
-    want_match "control from docker exec" "$OUT" "readlink=OK:/tmp/held read=OK:0 write=OK:8"
+    dk_start -v "$m:/m" "${SEC[@]}" "$IMG" sh -c "$FD_PAYLOAD" || return 1
+    want_proc_fd_isolated "$DK" "$DK_LAST" "$m"
 }
 
 # ---------------------------------------------------------------- other failing configurations

@@ -498,6 +498,38 @@ trap "echo USR1 >>/m/usr1" USR1
 echo ready >/m/ready
 while :; do sleep 1 & wait $!; done'
 
+# Kernel fact 6: the payload, in its own user namespace, must not read or
+# write /proc/PID/fd of processes outside it, even through the bound /proc.
+# FD_PAYLOAD (run in the container, MARKDIR at /m) waits for /m/go, then probes
+# the fds of the container's pid 1 (the outer) and of an exec'd holder of
+# /tmp/held; want_proc_fd_isolated CLI NAME MARKDIR starts that holder and
+# checks: EACCES everywhere, nothing written, while `exec` itself may.
+FD_PAYLOAD='while [ ! -e /m/go ]; do sleep 0.05; done
+h=$(cat /m/heldpid)
+fdprobe /proc/1/fd/0 /proc/1/fd/1 /proc/1/fd/2 /proc/$h/fd/7 >/m/result 2>&1
+echo $? >/m/done; exec sleep 60'
+
+want_proc_fd_isolated() {
+    local cli=$1 name=$2 m=$3 held res
+    T_TIMEOUT=10 run "$cli" exec -d "$name" sh -c 'exec 7<>/tmp/held; echo $$ >/m/heldpid.tmp; mv /m/heldpid.tmp /m/heldpid; exec sleep 60'
+    wait_file "$m/heldpid" 10 || { WHY="exec'd holder did not start: $ERR"; return 1; }
+    held=$(cat "$m/heldpid")
+    touch "$m/go"
+    wait_file "$m/done" 10 || { WHY="payload probe did not finish: $("$cli" logs "$name" 2>&1 | tail -n 3)"; return 1; }
+    res=$(cat "$m/result")
+    want_eq "fdprobe exit (1 = something leaked)" "$(cat "$m/done")" 0 || { WHY="$WHY: $res"; return 1; }
+    want_eq "probe of pid 1" "$(grep '^/proc/1/fd/1 ' <<<"$res")" \
+        "/proc/1/fd/1 readlink=EACCES read=EACCES write=EACCES" || return 1
+    want_eq "probe of the exec'd holder" "$(grep "^/proc/$held/fd/7 " <<<"$res")" \
+        "/proc/$held/fd/7 readlink=EACCES read=EACCES write=EACCES" || return 1
+    # nothing was written through the fd
+    T_TIMEOUT=10 run "$cli" exec "$name" sh -c 'wc -c </tmp/held'
+    want_eq "size of /tmp/held" "$OUT" 0 || return 1
+    # control: outside the user namespace (exec) the same access works
+    T_TIMEOUT=10 run "$cli" exec "$name" fdprobe "/proc/$held/fd/7"
+    want_match "control from exec" "$OUT" "readlink=OK:/tmp/held read=OK:0 write=OK:8"
+}
+
 # want_stop_delivers_term CLI NAME MARKDIR: container NAME runs $SIG_PAYLOAD
 # with MARKDIR at /m. `CLI stop -t 10` must reach its TERM trap at once (far
 # sooner than the engine's SIGKILL after 10 s) and the container must exit with

@@ -116,25 +116,10 @@ test_exec_orphans_reaped() {
 }
 
 test_proc_fd_isolation() {
-    local m held res
+    local m
     m=$(newtmp shared)
-    pm_start -v "$m:/m" "$IMG" sh -c 'while [ ! -e /m/go ]; do sleep 0.05; done
-h=$(cat /m/heldpid)
-fdprobe /proc/1/fd/1 /proc/$h/fd/7 >/m/result 2>&1
-echo $? >/m/done; exec sleep 60' || return 1
-    T_TIMEOUT=10 run "$PM" exec -d "$PM_LAST" sh -c 'exec 7<>/tmp/held; echo $$ >/m/heldpid.tmp; mv /m/heldpid.tmp /m/heldpid; exec sleep 60'
-    wait_file "$m/heldpid" 10 || { WHY="podman exec holder did not start: $ERR"; return 1; }
-    held=$(cat "$m/heldpid")
-    touch "$m/go"
-    wait_file "$m/done" 10 || { WHY="payload probe did not finish"; return 1; }
-    res=$(cat "$m/result")
-    want_eq "fdprobe exit (1 = something leaked)" "$(cat "$m/done")" 0 || { WHY="$WHY: $res"; return 1; }
-    want_eq "probe of pid 1" "$(grep '^/proc/1/fd/1 ' <<<"$res")" \
-        "/proc/1/fd/1 readlink=EACCES read=EACCES write=EACCES" || return 1
-    want_eq "probe of the exec'd holder" "$(grep "^/proc/$held/fd/7 " <<<"$res")" \
-        "/proc/$held/fd/7 readlink=EACCES read=EACCES write=EACCES" || return 1
-    T_TIMEOUT=10 run "$PM" exec "$PM_LAST" sh -c 'wc -c </tmp/held'
-    want_eq "size of /tmp/held" "$OUT" 0
+    pm_start -v "$m:/m" "$IMG" sh -c "$FD_PAYLOAD" || return 1
+    want_proc_fd_isolated "$PM" "$PM_LAST" "$m"
 }
 
 # ---------------------------------------------------------------- 9. podman run --init --init-path

@@ -6,36 +6,14 @@
 require_binary
 require_root
 
-# Docker's default capabilities (no SYS_ADMIN)
-DOCKER_CAPS=chown,dac_override,fowner,fsetid,kill,setgid,setuid,setpcap,net_bind_service,net_raw,sys_chroot,mknod,audit_write,setfcap
+# Docker's default capabilities (no SYS_ADMIN), as a bounding-set mask
 DOCKER_CAPBND=00000000a80425fb
 MASK_RE='/proc/(keys|timer_list|kcore|acpi|sys|bus|fs|irq|sysrq-trigger|latency_stats|sched_debug|scsi)'
 
-# enter.sh runs as pid 1 of the emulated container, sets up /proc like an
-# engine would, then execs "$@" with Docker's capabilities.
-# EMU_CAPS=SPEC replaces Docker's capability set (setpriv --bounding-set syntax).
-# EMU_VISIBLE=DIR additionally mounts an unmasked procfs on DIR (like
-# `-v /proc:/somewhere`), which makes a fresh procfs mount legal again.
-cat >"$TMPD/enter.sh" <<EOF
-set -e
-trap 'echo "EMU-SETUP-FAILED at line \$LINENO" >&2; exit 90' ERR
-mount -t proc proc /proc
-if [ -n "\${EMU_VISIBLE:-}" ]; then mount -t proc proc "\$EMU_VISIBLE"; fi
-for f in kcore keys timer_list; do
-    [ -e /proc/\$f ] && mount --bind /dev/null /proc/\$f
-done
-if [ -d /proc/acpi ]; then mount -t tmpfs -o ro tmpfs /proc/acpi; fi
-for p in bus fs irq sys sysrq-trigger; do
-    [ -e /proc/\$p ] || continue
-    mount --bind /proc/\$p /proc/\$p
-    mount -o remount,bind,ro /proc/\$p
-done
-export EMU_PROC_DEV=\$(stat -c %d /proc)
-trap - ERR
-exec setpriv --bounding-set "\${EMU_CAPS:--all,+${DOCKER_CAPS//,/,+}}" --inh-caps -all -- "\$@"
-EOF
-
-EMU=(unshare --mount --pid --fork --propagation private --kill-child bash "$TMPD/enter.sh")
+# The emulation (mk/docker-like-proc.sh, also behind `make run`): pid 1 of
+# new mount and pid namespaces, /proc set up like an engine does, Docker's
+# capabilities; EMU_CAPS and EMU_VISIBLE vary it.
+EMU=("$REPO/mk/docker-like-proc.sh")
 emu() { run "${EMU[@]}" "$@"; }
 
 # ---- the emulation itself, and the kernel fact it must reproduce

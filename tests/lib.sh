@@ -374,3 +374,14 @@ EOF
     WHY="$r"
     return 1
 }
+
+# `unshare -Ur sh -c "$NOUSERNS" x CMD...` runs CMD where no user namespace can
+# be created: max_user_namespaces=0 inside a user namespace the test owns, so
+# the host's value is untouched. test_nouserns_control checks that it bites.
+NOUSERNS='echo 0 >/proc/sys/user/max_user_namespaces || exit 90; exec "$@"'
+test_nouserns_control() {
+    run unshare -Ur sh -c "$NOUSERNS" x unshare -U true
+    [ "$RC" != 0 ] && [ "$RC" != 90 ] && return 0
+    WHY="could not disable user namespaces for the test (rc $RC): $ERR"
+    return 1
+}

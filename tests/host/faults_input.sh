@@ -142,13 +142,6 @@ test_map_full_unpriv() { fault 125 "uid_map|full" -- "${AS_NOBODY[@]}" "$NESTINI
 test_user_unmapped_unpriv() { fault 125 "1000.*not mapped" -- "${AS_NOBODY[@]}" "$NESTINIT" --user 1000 true; }
 
 # ---- user namespaces disabled (inside a user namespace the test owns)
-NOUSERNS='echo 0 >/proc/sys/user/max_user_namespaces || exit 90; exec "$@"'
-test_nouserns_control() {
-    run unshare -Ur sh -c "$NOUSERNS" x unshare -U true
-    [ "$RC" != 0 ] && [ "$RC" != 90 ] && return 0
-    WHY="could not disable user namespaces for the test (rc $RC): $ERR"
-    return 1
-}
 test_nouserns() {
     fault 125 "user\.max_user_namespaces" -- unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" sh -c 'echo payload-ran'
 }

@@ -44,15 +44,6 @@ test_nested_under_proc() { # MODE: the first level gives its payload --proc MODE
     want_eq "nested payload pid" "$OUT" 2
 }
 
-# run NESTINIT ARGS... where no user namespace can be created
-NOUSERNS='echo 0 >/proc/sys/user/max_user_namespaces || exit 90; exec "$@"'
-
-test_nouserns_control() {
-    run unshare -Ur sh -c "$NOUSERNS" x unshare -U true
-    [ "$RC" != 0 ] && [ "$RC" != 90 ] && return 0
-    WHY="could not disable user namespaces for the test (rc $RC): $ERR"
-    return 1
-}
 
 test_fallback_fail() { # extra args (none, or --fallback fail)
     run unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" "$@" sh -c 'echo payload-ran' && want_rc 125 && want_error

@@ -24,8 +24,7 @@
 #include "setup/seccomp_probe.h"
 
 #define SECCOMP_FIX                                                                                 \
-    "fix: docker run --security-opt seccomp=nestinit.json (contrib/seccomp in nestinit's source; "  \
-    "or seccomp=unconfined), Kubernetes securityContext.seccompProfile {type: Localhost, "           \
+    "fix: " SECCOMP_PROFILE_FIX ", Kubernetes securityContext.seccompProfile {type: Localhost, "     \
     "localhostProfile: nestinit.json}"
 
 const char *check_status_name(enum check_status s)

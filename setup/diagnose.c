@@ -16,8 +16,7 @@ static void diagnose_eperm(struct nerr *e, int flags)
     seccomp_state_read(&sc);
     if (sc.mode == 2 && seccomp_filter_refuses_mounts()) {
         nerr_hint(e, "cause: the container's seccomp filter refuses it (Docker's default profile blocks unshare/clone "
-                     "with namespace flags unless CAP_SYS_ADMIN); fix: docker run --security-opt seccomp=nestinit.json "
-                     "(contrib/seccomp in nestinit's source; or seccomp=unconfined), " PLAIN_FIX);
+                     "with namespace flags unless CAP_SYS_ADMIN); fix: " SECCOMP_PROFILE_FIX ", " PLAIN_FIX);
         return;
     }
     if (!(flags & CLONE_NEWUSER) && !caps_have(CAP_SYS_ADMIN)) {

@@ -5,6 +5,11 @@
 
 #include "init/error.h"
 
+/* The fix for a seccomp filter that refuses namespaces, shared with --check. */
+#define SECCOMP_PROFILE_FIX                                                                        \
+    "docker run --security-opt seccomp=nestinit.json (contrib/seccomp in nestinit's source; or "   \
+    "seccomp=unconfined)"
+
 void diagnose_namespace_failure(struct nerr *e, int clone_flags);
 
 #endif

@@ -26,12 +26,12 @@ CFLAGS_REL = $(CFLAGS_COMMON) -Os -ffunction-sections -fdata-sections -fno-async
              -fno-stack-protector -fno-ident
 LDFLAGS_REL = -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -s
 
-SRCS := $(wildcard init/*.c setup/*.c reaper/*.c)
-HDRS := $(wildcard init/*.h setup/*.h reaper/*.h)
+SRCS := $(wildcard base/*.c init/*.c setup/*.c reaper/*.c)
+HDRS := $(wildcard base/*.h init/*.h setup/*.h reaper/*.h)
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
 
 # Pure parts, tested without libcap/libseccomp under the host compiler.
-UNIT_SRCS := init/options.c init/error.c init/log.c reaper/signames.c setup/mountinfo.c setup/idmap_parse.c
+UNIT_SRCS := init/options.c base/error.c base/log.c base/signames.c setup/mountinfo.c setup/idmap_parse.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -90,8 +90,9 @@ bench: $(BUILD)/nestinit
 	bash bench/run.sh
 
 lint: $(DEPS_STAMP)
+	sh mk/check-layers.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --inline-suppr \
-	    --std=c11 -I. --suppress=missingIncludeSystem init setup reaper tests/unit
+	    --std=c11 -I. --suppress=missingIncludeSystem base init setup reaper tests/unit
 	clang-tidy --quiet $(SRCS) -- $(CFLAGS_COMMON) $(DEPS_INCLUDE)
 
 clean:

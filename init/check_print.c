@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "init/json.h"
+#include "base/json.h"
 #include "init/version.h"
 
 static void print_json(const struct check_report *r)

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "setup/check.h"
+#include "init/check.h"
 
 /* One line per step ("STATUS STEP: detail") and a result line, or one JSON object. */
 void check_print(const struct check_report *r, bool json);

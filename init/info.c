@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "init/json.h"
+#include "base/json.h"
 #include "init/version.h"
-#include "setup/files.h"
+#include "base/files.h"
 #include "setup/seccomp_probe.h"
 
 int info_open(const struct options *o, struct nerr *e)

@@ -4,7 +4,7 @@
 
 #include <sys/types.h>
 
-#include "init/error.h"
+#include "base/error.h"
 #include "init/options.h"
 #include "setup/privileges.h"
 #include "setup/procfs.h"

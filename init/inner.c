@@ -8,7 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "init/log.h"
+#include "base/log.h"
 #include "init/supervise.h"
 #include "setup/loopback.h"
 #include "setup/mounts.h"
@@ -75,11 +75,11 @@ void inner_main(const struct inner_context *ctx)
 
     if (prepare(ctx->options, ctx->spec, &report.proc, &report.error) < 0) {
         report.kind = REPORT_ERROR;
-        channel_send_report(ctx->channel, &report);
+        channel_send(ctx->channel, &report, sizeof report);
         _exit(125);
     }
     report.kind = REPORT_READY;
-    if (!channel_send_report(ctx->channel, &report))
+    if (!channel_send(ctx->channel, &report, sizeof report))
         _exit(125);
     /* With --info-*, the payload starts only once the outer has written it. */
     if (ctx->info_fd >= 0 && !channel_wait_release(ctx->channel))

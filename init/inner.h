@@ -4,9 +4,20 @@
 #ifndef NESTINIT_INNER_H
 #define NESTINIT_INNER_H
 
-#include "init/channel.h"
+#include "base/channel.h"
+#include "setup/procfs.h"
 #include "init/options.h"
 #include "init/payload.h"
+
+/* The inner's answer once its setup is done: ready (and how /proc was set
+ * up) or the error that stopped it. */
+enum report_kind { REPORT_READY = 1, REPORT_ERROR = 2 };
+
+struct inner_report {
+    int kind;
+    struct proc_result proc;
+    struct nerr error;
+};
 
 struct inner_context {
     const struct options *options;

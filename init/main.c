@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "init/check_print.h"
-#include "init/log.h"
+#include "base/log.h"
 #include "init/options.h"
 #include "init/outer.h"
 #include "init/version.h"

@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "init/log.h"
+#include "base/log.h"
 #include "init/version.h"
 
 enum {

@@ -5,17 +5,16 @@
 
 #include <stdbool.h>
 
-#include "init/error.h"
-#include "reaper/signames.h"
+#include "base/error.h"
+#include "base/signames.h"
+#include "reaper/reaper.h"
+#include "setup/idmap.h"
+#include "setup/procfs.h"
 
-enum proc_mode { PROC_AUTO, PROC_FRESH, PROC_BIND, PROC_NONE };
-enum map_mode { MAP_AUTO, MAP_ROOT, MAP_FULL };
 enum fallback_mode { FALLBACK_FAIL, FALLBACK_PLAIN };
 enum seccomp_mode { SECCOMP_NONE, SECCOMP_DEFAULT };
 
 #define OPTIONS_MAX_PATHS 16
-
-#define REWRITE_NONE (-1)
 
 struct options {
     enum proc_mode proc;

@@ -12,14 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "init/channel.h"
+#include "base/channel.h"
 #include "init/info.h"
 #include "init/inner.h"
 #include "init/supervise.h"
-#include "init/log.h"
+#include "base/log.h"
 #include "reaper/reaper.h"
 #include "setup/diagnose.h"
-#include "setup/files.h"
+#include "base/files.h"
 #include "setup/idmap.h"
 #include "setup/nsclone.h"
 
@@ -150,7 +150,7 @@ static void log_setup(const struct outer *st, const struct proc_result *proc, en
 /* Waits for the inner's report; on failure collects it and says why. */
 static int await_inner(struct outer *st, struct inner_report *report, struct nerr *e)
 {
-    if (!channel_read_report(&st->channel, report)) {
+    if (!channel_recv(&st->channel, report, sizeof *report)) {
         int status = 0;
         waitpid(st->inner, &status, 0);
         st->inner = 0;

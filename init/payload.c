@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "init/log.h"
+#include "base/log.h"
 
 /* execvp reports EACCES when any PATH entry refused the search, even if the
  * command exists nowhere; tell "not found" (127) from "not executable" (126). */
@@ -68,7 +68,11 @@ int payload_spec_init(struct payload_spec *spec, const struct options *o, struct
     const char *listen_pid = getenv("LISTEN_PID");
     spec->argv = o->command;
     spec->listen_pid_ours = listen_pid && atoi(listen_pid) == (int)getpid();
-    return privileges_resolve(o, &spec->privileges, e);
+    const struct privilege_request asked = {
+        .user = o->user, .cap_drop = o->cap_drop, .cap_add = o->cap_add,
+        .seccomp_default = o->seccomp == SECCOMP_DEFAULT, .no_new_privs = o->no_new_privs,
+    };
+    return privileges_resolve(&asked, &spec->privileges, e);
 }
 
 pid_t payload_spawn(const struct payload_spec *spec, struct nerr *e)

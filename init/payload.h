@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "init/error.h"
+#include "base/error.h"
 #include "init/options.h"
 #include "reaper/ksigset.h"
 #include "setup/privileges.h"

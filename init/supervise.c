@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "init/log.h"
+#include "base/log.h"
 #include "reaper/reaper.h"
 
 void close_inherited_fds(int keep)

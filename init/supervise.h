@@ -4,7 +4,7 @@
 #ifndef NESTINIT_SUPERVISE_H
 #define NESTINIT_SUPERVISE_H
 
-#include "init/channel.h"
+#include "base/channel.h"
 #include "init/options.h"
 #include "init/payload.h"
 

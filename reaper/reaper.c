@@ -6,8 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "init/log.h"
-#include "init/options.h"
+#include "base/log.h"
 #include "reaper/idle.h"
 #include "reaper/rawsys.h"
 

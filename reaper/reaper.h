@@ -7,7 +7,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "base/signames.h"
 #include "reaper/ksigset.h"
+
+/* A --rewrite table entry that forwards the signal unchanged. */
+#define REWRITE_NONE (-1)
 
 struct reaper_config {
     bool kill_group;    /* forward to the child's process group */

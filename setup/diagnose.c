@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "setup/caps.h"
-#include "setup/files.h"
+#include "base/files.h"
 #include "setup/seccomp_probe.h"
 
 #define PLAIN_FIX "or add --fallback plain to run the payload without nesting"

@@ -3,7 +3,7 @@
 #ifndef NESTINIT_DIAGNOSE_H
 #define NESTINIT_DIAGNOSE_H
 
-#include "init/error.h"
+#include "base/error.h"
 
 /* The fix for a seccomp filter that refuses namespaces, shared with --check. */
 #define SECCOMP_PROFILE_FIX                                                                        \

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "init/log.h"
+#include "base/log.h"
 #include "setup/caps.h"
-#include "setup/files.h"
+#include "base/files.h"
 
 static int write_proc_file(pid_t child, const char *name, const char *text, struct nerr *e)
 {

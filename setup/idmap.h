@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "init/error.h"
-#include "init/options.h"
+#include "base/error.h"
+
+enum map_mode { MAP_AUTO, MAP_ROOT, MAP_FULL };
 
 #define IDMAP_MAX_RANGES 340 /* the kernel's limit of lines per map since 4.15 */
 

@@ -2,7 +2,7 @@
 #ifndef NESTINIT_MOUNTS_H
 #define NESTINIT_MOUNTS_H
 
-#include "init/error.h"
+#include "base/error.h"
 
 /* Makes every mount private so nothing the payload mounts leaks back out. */
 int mounts_make_private(struct nerr *e);

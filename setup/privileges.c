@@ -11,7 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "setup/files.h"
+#include "base/files.h"
 #include "setup/idmap.h"
 #include "setup/seccomp_filter.h"
 
@@ -119,11 +119,11 @@ static int resolve_user(const char *spec, struct privileges *p, struct nerr *e)
     return 0;
 }
 
-int privileges_resolve(const struct options *o, struct privileges *p, struct nerr *e)
+int privileges_resolve(const struct privilege_request *o, struct privileges *p, struct nerr *e)
 {
     uint64_t drop = 0, add = 0;
     memset(p, 0, sizeof *p);
-    p->seccomp_default = o->seccomp == SECCOMP_DEFAULT;
+    p->seccomp_default = o->seccomp_default;
     p->no_new_privs = o->no_new_privs;
     if (o->user && resolve_user(o->user, p, e) < 0)
         return -1;

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "init/log.h"
-#include "setup/files.h"
+#include "base/log.h"
+#include "base/files.h"
 #include "setup/mountinfo.h"
 #include "setup/mounts.h"
 

@@ -5,8 +5,9 @@
 
 #include <stddef.h>
 
-#include "init/error.h"
-#include "init/options.h"
+#include "base/error.h"
+
+enum proc_mode { PROC_AUTO, PROC_FRESH, PROC_BIND, PROC_NONE };
 
 struct proc_result {
     enum proc_mode used; /* PROC_FRESH, PROC_BIND or PROC_NONE */

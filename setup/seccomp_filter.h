@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "init/error.h"
+#include "base/error.h"
 
 /* Loads the filter into the calling process (inherited across fork/exec). */
 int seccomp_filter_load(bool no_new_privs, struct nerr *e);

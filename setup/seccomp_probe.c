@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "setup/files.h"
+#include "base/files.h"
 
 static int status_field(const char *status, const char *name)
 {

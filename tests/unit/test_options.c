@@ -2,7 +2,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include "init/log.h"
+#include "base/log.h"
 #include "init/options.h"
 #include "tests/unit/unit.h"
 

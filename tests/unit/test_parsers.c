@@ -1,7 +1,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include "reaper/signames.h"
+#include "base/signames.h"
 #include "setup/idmap.h"
 #include "setup/mountinfo.h"
 #include "tests/unit/unit.h"

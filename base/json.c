@@ -1,4 +1,4 @@
-#include "init/json.h"
+#include "base/json.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "setup/check.h"
+#include "init/check.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -12,11 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "init/channel.h"
+#include "base/channel.h"
 #include "reaper/ksigset.h"
 #include "setup/caps.h"
 #include "setup/diagnose.h"
-#include "setup/files.h"
+#include "base/files.h"
 #include "setup/idmap.h"
 #include "setup/mounts.h"
 #include "setup/nsclone.h"

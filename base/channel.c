@@ -1,4 +1,4 @@
-#include "init/channel.h"
+#include "base/channel.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,14 +122,4 @@ bool channel_send(struct channel *c, const void *msg, size_t len)
 bool channel_recv(struct channel *c, void *msg, size_t len)
 {
     return read_full(c->from_inner[0], msg, len);
-}
-
-bool channel_send_report(struct channel *c, const struct inner_report *r)
-{
-    return channel_send(c, r, sizeof *r);
-}
-
-bool channel_read_report(struct channel *c, struct inner_report *r)
-{
-    return channel_recv(c, r, sizeof *r);
 }

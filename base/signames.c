@@ -1,4 +1,4 @@
-#include "reaper/signames.h"
+#include "base/signames.h"
 
 #include <signal.h>
 #include <stdlib.h>

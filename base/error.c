@@ -1,4 +1,4 @@
-#include "init/error.h"
+#include "base/error.h"
 
 #include <errno.h>
 #include <stdarg.h>

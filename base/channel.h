@@ -1,23 +1,16 @@
-/* Outer <-> inner synchronisation over two pipes. The outer releases the inner
- * once its id maps are written; the inner answers with one report: ready (and
- * how /proc was set up) or the error that stopped it. EOF means the other side
- * died, so neither can hang on the other. */
+/* The bytes of the outer <-> inner channel: two pipes. The outer releases the
+ * inner with one byte at each point where it must wait (the id maps written,
+ * the --info written, the payload adopted); the inner sends fixed-size
+ * messages (its /proc pid, its setup report, the payload's pid). EOF means the
+ * other side died, so neither can hang on the other. What the messages mean is
+ * the callers' business (init/). */
 #ifndef NESTINIT_CHANNEL_H
 #define NESTINIT_CHANNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "init/error.h"
-#include "setup/procfs.h"
-
-enum report_kind { REPORT_READY = 1, REPORT_ERROR = 2 };
-
-struct inner_report {
-    int kind;
-    struct proc_result proc;
-    struct nerr error;
-};
+#include "base/error.h"
 
 struct channel {
     int to_inner[2];
@@ -39,11 +32,8 @@ bool channel_wait_release(struct channel *c);
 bool channel_send_proc_pid(struct channel *c);
 bool channel_read_proc_pid(struct channel *c, int *proc_pid);
 
-bool channel_send_report(struct channel *c, const struct inner_report *r);
-
-/* Any fixed-size message inner -> outer (--check's probe sends its findings). */
+/* Any fixed-size message inner -> outer. */
 bool channel_send(struct channel *c, const void *msg, size_t len);
 bool channel_recv(struct channel *c, void *msg, size_t len);
-bool channel_read_report(struct channel *c, struct inner_report *r);
 
 #endif

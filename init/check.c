@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/channel.h"
+#include "init/plan.h"
 #include "reaper/ksigset.h"
 #include "setup/caps.h"
 #include "setup/diagnose.h"
@@ -245,6 +246,33 @@ static void check_namespaces(const struct options *o, struct check_report *r)
     channel_close(&c);
 }
 
+/* What --proc auto (or the --proc given) would give here: the plan a run makes. */
+static void check_proc_route(const struct options *o, struct check_report *r)
+{
+    struct plan plan;
+    struct nerr e;
+    r->proc_auto = PROC_NONE;
+    if (plan_make(o, &plan, &e) < 0)
+        return add_error(r, "proc-auto", &e);
+    r->proc_auto = plan.proc.mount;
+    if (plan.proc.mount == PROC_CONTAINER)
+        add(r, "proc-auto", CHECK_WARN,
+            "container: no new pid namespace, the payload keeps the container's /proc and pids: %s; fix: %s",
+            plan.reason, PROC_FRESH_FIX);
+    else if (plan.route == ROUTE_PIDNS_FIRST)
+        add(r, "proc-auto", CHECK_OK,
+            "%s: pid and mount namespaces first (CAP_SYS_ADMIN over this mount namespace), a fresh procfs%s, "
+            "then the user namespace",
+            proc_mode_name(plan.proc.mount),
+            plan.proc.carry_masks ? " with the container's masks carried over and locked" : " without the masks");
+    else if (plan.proc.mount == PROC_FRESH || plan.proc.mount == PROC_UNMASKED)
+        add(r, "proc-auto", CHECK_OK, "%s: a fresh procfs in the new user namespace (nothing masks /proc)",
+            proc_mode_name(plan.proc.mount));
+    else
+        add(r, "proc-auto", plan.proc.mount == PROC_BIND ? CHECK_WARN : CHECK_INFO, "%s (as --proc asks)",
+            proc_mode_name(plan.proc.mount));
+}
+
 static const struct check_step *find(const struct check_report *r, const char *name)
 {
     for (int i = 0; i < r->count; i++)
@@ -255,7 +283,7 @@ static const struct check_step *find(const struct check_report *r, const char *n
 
 static void conclude(struct check_report *r)
 {
-    static const char *const required[] = {"userns", "maps", "pidns", "mountns", "proc-bind"};
+    static const char *const required[] = {"userns", "maps", "mountns", "proc-auto"};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         const struct check_step *s = find(r, required[i]);
         if (s == NULL || s->status == CHECK_FAIL) {
@@ -265,10 +293,12 @@ static void conclude(struct check_report *r)
             return;
         }
     }
-    const struct check_step *fresh = find(r, "proc-fresh");
+    bool fresh = r->proc_auto == PROC_FRESH || r->proc_auto == PROC_UNMASKED;
     r->defaults_work = true;
     snprintf(r->result, sizeof r->result, "the defaults work, with %s",
-             fresh && fresh->status == CHECK_OK ? "a fresh /proc" : "/proc bound from the container (see proc-fresh)");
+             fresh ? "a fresh /proc"
+                   : r->proc_auto == PROC_CONTAINER ? "the container's /proc and no new pid namespace (see proc-auto)"
+                                                    : "/proc as --proc asks (see proc-auto)");
 }
 
 void check_run(const struct options *o, struct check_report *r)
@@ -283,6 +313,7 @@ void check_run(const struct options *o, struct check_report *r)
     check_sysctls(r);
     check_apparmor(r);
     check_namespaces(o, r);
+    check_proc_route(o, r);
     conclude(r);
     ksig_mask(SIG_SETMASK, &old, NULL);
 }

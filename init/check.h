@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "init/options.h"
+#include "setup/procfs.h"
 
 enum check_status { CHECK_OK, CHECK_INFO, CHECK_WARN, CHECK_FAIL, CHECK_SKIP };
 
@@ -21,6 +22,7 @@ struct check_report {
     struct check_step steps[CHECK_MAX_STEPS];
     int count;
     bool defaults_work;
+    enum proc_mode proc_auto; /* what the run's plan gives /proc here */
     char result[512];
 };
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -92,24 +93,26 @@ static void put_payload(struct json *j, const struct privileges *p)
 
 int info_write(int fd, const struct info *info, struct nerr *e)
 {
-    static const char *const proc_names[] = {"auto", "fresh", "bind", "none"};
     static const char *const map_names[] = {"none", "root", "full"};
     struct json j = {.used = 0};
     struct seccomp_state sc;
     char unshare[128], inner_dir[32];
 
-    snprintf(inner_dir, sizeof inner_dir, "/proc/%d", info->inner_pid ? info->proc_pid : (int)getpid());
+    snprintf(inner_dir, sizeof inner_dir, "/proc/%d", info->child ? info->proc_pid : (int)getpid());
     seccomp_state_read(&sc);
     json_raw(&j, "{\"version\":\"%s\"", NESTINIT_VERSION);
     put_string(&j, "mode", info->mode);
     put_string(&j, "fallback_reason", info->fallback_reason);
     json_raw(&j, ",\"outer_pid\":%d", (int)getpid());
-    if (info->inner_pid)
-        json_raw(&j, ",\"inner_pid\":%d", (int)info->inner_pid);
+    if (info->child && !info->child_is_payload)
+        json_raw(&j, ",\"inner_pid\":%d,\"payload_pid\":null", (int)info->child);
+    else if (info->child)
+        json_raw(&j, ",\"inner_pid\":null,\"payload_pid\":%d", (int)info->child);
     else
-        json_raw(&j, ",\"inner_pid\":null");
-    put_string(&j, "unshare", unshare_flags_text(info->inner_pid ? info->options->unshare_flags : 0, unshare, sizeof unshare));
-    put_string(&j, "proc", proc_names[info->proc]);
+        json_raw(&j, ",\"inner_pid\":null,\"payload_pid\":null");
+    put_string(&j, "unshare", unshare_flags_text(info->flags, unshare, sizeof unshare));
+    put_string(&j, "proc", proc_mode_name(info->proc));
+    json_raw(&j, ",\"pid_namespace\":%s", info->flags & CLONE_NEWPID ? "true" : "false");
     put_string(&j, "proc_reason", info->proc_reason && info->proc_reason[0] ? info->proc_reason : NULL);
     put_string(&j, "map", map_names[info->map]);
     put_map(&j, "uid_map", inner_dir, "uid_map");

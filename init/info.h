@@ -2,6 +2,7 @@
 #ifndef NESTINIT_INFO_H
 #define NESTINIT_INFO_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -16,8 +17,10 @@ int info_open(const struct options *o, struct nerr *e);
 struct info {
     const struct options *options;
     const char *mode;  /* "nested" or "plain" */
-    pid_t inner_pid;   /* 0 in plain mode */
-    int proc_pid;      /* the inner's pid in /proc */
+    int flags;         /* the namespaces made (CLONE_NEW*) */
+    pid_t child;       /* the outer's clone child; 0 in plain mode */
+    bool child_is_payload; /* no pid namespace: the child is the payload, there is no inner */
+    int proc_pid;      /* the child's pid in /proc */
     enum proc_mode proc;
     const char *proc_reason;
     enum map_mode map; /* MAP_AUTO here means "none" */

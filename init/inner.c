@@ -10,35 +10,45 @@
 
 #include "base/log.h"
 #include "init/supervise.h"
+#include "setup/diagnose.h"
 #include "setup/loopback.h"
 #include "setup/mounts.h"
 #include "setup/procfs.h"
 
-/* The /proc step to take. Without a mount namespace /proc cannot be touched
- * (and auto says so when it no longer matches the pid namespace); without a
- * pid namespace it already matches, so auto leaves it. */
-static enum proc_mode effective_proc_mode(const struct options *o, struct proc_result *proc)
+/* /proc, in the mount namespace the payload will have (or, on the pid-first
+ * route, in the one it is copied from). */
+static int prepare_proc(const struct plan *plan, struct proc_result *proc, struct nerr *e)
 {
-    if (!(o->unshare_flags & CLONE_NEWNS)) {
-        if ((o->unshare_flags & CLONE_NEWPID) && o->proc == PROC_AUTO)
-            snprintf(proc->reason, sizeof proc->reason,
-                     "without a mount namespace (mount not in --unshare) /proc cannot be replaced and shows the "
-                     "processes of the outer pid namespace");
-        return PROC_NONE;
-    }
-    if (!(o->unshare_flags & CLONE_NEWPID) && o->proc == PROC_AUTO)
-        return PROC_NONE;
-    return o->proc;
+    if (plan_has(plan, CLONE_NEWNS) && mounts_make_private(e) < 0)
+        return -1;
+    if (plan->reason[0])
+        snprintf(proc->reason, sizeof proc->reason, "%s", plan->reason);
+    return procfs_setup(&plan->proc, proc, e);
 }
 
-static int prepare(const struct options *o, const struct payload_spec *spec, struct proc_result *proc, struct nerr *e)
+/* ROUTE_PIDNS_FIRST: /proc is mounted while this mount namespace still
+ * belongs to the container's user namespace; the user namespace made now
+ * locks it, masks included, for the payload. */
+static int cross_into_user_ns(const struct plan *plan, struct proc_result *proc, struct nerr *e)
 {
-    if (o->unshare_flags & CLONE_NEWNS) {
-        if (mounts_make_private(e) < 0)
-            return -1;
+    char list[128];
+    if (prepare_proc(plan, proc, e) < 0)
+        return -1;
+    if (unshare(plan->late_flags) < 0) {
+        nerr_set(e, errno, "cannot create namespaces after /proc (unshare %s)",
+                 unshare_flags_text(plan->late_flags, list, sizeof list));
+        diagnose_namespace_failure(e, plan->late_flags);
+        proc->refused = true;
+        snprintf(proc->reason, sizeof proc->reason, "the user namespace could not be made after /proc");
+        return -1;
     }
-    enum proc_mode mode = effective_proc_mode(o, proc);
-    if (procfs_setup(mode, proc, e) < 0)
+    return 0;
+}
+
+static int prepare(const struct inner_context *ctx, struct proc_result *proc, struct nerr *e)
+{
+    const struct options *o = ctx->options;
+    if (ctx->plan->route != ROUTE_PIDNS_FIRST && prepare_proc(ctx->plan, proc, e) < 0)
         return -1;
     for (int i = 0; i < o->tmpfs_count; i++)
         if (mount_tmpfs(o->tmpfs_paths[i], e) < 0)
@@ -48,15 +58,20 @@ static int prepare(const struct options *o, const struct payload_spec *spec, str
             return -1;
     if (o->ro_root && mount_read_only("/", e) < 0)
         return -1;
-    if (privileges_check_mapped(&spec->privileges, e) < 0)
+    if (privileges_check_mapped(&ctx->spec->privileges, e) < 0)
         return -1;
     if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0)
         return nerr_set(e, errno, "set the hostname to '%s'", o->hostname);
-    if ((o->unshare_flags & CLONE_NEWNET) && loopback_up(e) < 0)
+    if (plan_has(ctx->plan, CLONE_NEWNET) && loopback_up(e) < 0)
         return -1;
-    if (!(o->unshare_flags & CLONE_NEWPID))
-        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     return 0;
+}
+
+static __attribute__((noreturn)) void report_failure(const struct inner_context *ctx, struct inner_report *report)
+{
+    report->kind = REPORT_ERROR;
+    channel_send(ctx->channel, report, sizeof *report);
+    _exit(125);
 }
 
 void inner_main(const struct inner_context *ctx)
@@ -70,19 +85,28 @@ void inner_main(const struct inner_context *ctx)
     if (ctx->info_fd > STDERR_FILENO)
         close(ctx->info_fd);
     channel_keep_inner_ends(ctx->channel);
-    if (!channel_send_proc_pid(ctx->channel) || !channel_wait_release(ctx->channel))
-        _exit(125); /* the outer failed (and says why) or died */
-
-    if (prepare(ctx->options, ctx->spec, &report.proc, &report.error) < 0) {
-        report.kind = REPORT_ERROR;
-        channel_send(ctx->channel, &report, sizeof report);
+    if (!channel_send_proc_pid(ctx->channel))
         _exit(125);
+    if (ctx->plan->route == ROUTE_PIDNS_FIRST) {
+        if (cross_into_user_ns(ctx->plan, &report.proc, &report.error) < 0)
+            report_failure(ctx, &report);
+        report.kind = REPORT_CROSSED; /* the outer writes our maps now */
+        if (!channel_send(ctx->channel, &report, sizeof report))
+            _exit(125);
     }
+    if (!channel_wait_release(ctx->channel))
+        _exit(125); /* the outer failed (and says why) or died */
+    if (prepare(ctx, &report.proc, &report.error) < 0)
+        report_failure(ctx, &report);
     report.kind = REPORT_READY;
     if (!channel_send(ctx->channel, &report, sizeof report))
         _exit(125);
     /* With --info-*, the payload starts only once the outer has written it. */
     if (ctx->info_fd >= 0 && !channel_wait_release(ctx->channel))
         _exit(125);
+    if (ctx->plan->route == ROUTE_NO_PIDNS) {
+        channel_close(ctx->channel);
+        payload_exec(ctx->spec); /* no pid namespace: the outer is the payload's init */
+    }
     supervise_payload(ctx->options, ctx->spec, ctx->channel);
 }

@@ -1,6 +1,10 @@
-/* The inner init: pid 1 of the new pid namespace. Waits for the outer to write
- * its id maps, prepares mounts and /proc, reports back, starts the payload and
- * runs the reaper until the payload exits. Never returns. */
+/* The outer's clone child, in the new namespaces. On the routes with a pid
+ * namespace it is the inner init, pid 1 there: it waits for the outer to write
+ * its id maps, prepares mounts and /proc (on the pid-first route /proc comes
+ * before the user namespace, see init/plan.h), reports back, starts the
+ * payload and runs the reaper until the payload exits. Without a pid
+ * namespace it prepares the same way and then becomes the payload. Never
+ * returns. */
 #ifndef NESTINIT_INNER_H
 #define NESTINIT_INNER_H
 
@@ -8,10 +12,11 @@
 #include "setup/procfs.h"
 #include "init/options.h"
 #include "init/payload.h"
+#include "init/plan.h"
 
 /* The inner's answer once its setup is done: ready (and how /proc was set
  * up) or the error that stopped it. */
-enum report_kind { REPORT_READY = 1, REPORT_ERROR = 2 };
+enum report_kind { REPORT_READY = 1, REPORT_ERROR = 2, REPORT_CROSSED = 3 };
 
 struct inner_report {
     int kind;
@@ -21,6 +26,7 @@ struct inner_report {
 
 struct inner_context {
     const struct options *options;
+    const struct plan *plan;
     struct channel *channel;
     int info_fd;                 /* the outer's; closed here */
     const struct payload_spec *spec;

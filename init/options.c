@@ -219,7 +219,8 @@ static int for_each_item(struct options *o, const char *list, int (*fn)(struct o
 /* Applies one option's value; from_env selects the environment's value syntax. */
 static int apply(struct options *o, int id, const char *arg, bool from_env, struct nerr *e)
 {
-    static const char *const proc_modes[] = {"auto", "fresh", "bind", "none"};
+    static const char *const proc_modes[] = {"auto", "fresh", "unmasked", "bind", "none"};
+    static const enum proc_mode proc_values[] = {PROC_AUTO, PROC_FRESH, PROC_UNMASKED, PROC_BIND, PROC_NONE};
     static const char *const map_modes[] = {"auto", "root", "full"};
     static const char *const fallbacks[] = {"fail", "plain"};
     static const char *const seccomp_modes[] = {"none", "default"};
@@ -247,8 +248,8 @@ static int apply(struct options *o, int id, const char *arg, bool from_env, stru
         o->verbosity = LOG_WARN + (int)n;
         return 0;
     case OPT_PROC:
-        if (parse_choice("proc", arg, proc_modes, 4, &choice, e) < 0) return -1;
-        o->proc = (enum proc_mode)choice;
+        if (parse_choice("proc", arg, proc_modes, 5, &choice, e) < 0) return -1;
+        o->proc = proc_values[choice];
         return 0;
     case OPT_MAP:
         if (parse_choice("map", arg, map_modes, 3, &choice, e) < 0) return -1;
@@ -411,8 +412,8 @@ int options_parse(struct options *o, int argc, char **argv, getenv_fn env, struc
         return nerr_set(e, 0, "--hostname needs a uts namespace, but --unshare none was given");
     if (o->hostname)
         o->unshare_flags |= CLONE_NEWUTS;
-    if (!(o->unshare_flags & CLONE_NEWNS) && (o->proc == PROC_FRESH || o->proc == PROC_BIND))
-        return nerr_set(e, 0, "--proc %s needs a mount namespace: add mount to --unshare", o->proc == PROC_FRESH ? "fresh" : "bind");
+    if (!(o->unshare_flags & CLONE_NEWNS) && o->proc != PROC_AUTO && o->proc != PROC_NONE)
+        return nerr_set(e, 0, "--proc %s needs a mount namespace: add mount to --unshare", proc_mode_name(o->proc));
     if (!(o->unshare_flags & CLONE_NEWNS) && (o->ro_root || o->ro_count || o->tmpfs_count))
         return nerr_set(e, 0, "--ro-root, --ro and --tmpfs need a mount namespace: add mount to --unshare");
     if (!(o->unshare_flags & CLONE_NEWUSER) && o->map != MAP_AUTO)
@@ -432,7 +433,9 @@ void options_usage(int to_stdout)
         "nestinit %s: pid 1 for containers whose payload needs nested namespaces\n"
         "usage: nestinit [OPTIONS] [--] COMMAND [ARG...]\n"
         "\n"
-        "  --proc auto|fresh|bind|none  /proc for the payload (auto: fresh, else bind and say why)\n"
+        "  --proc auto|fresh|unmasked|bind|none\n"
+        "                               /proc for the payload (auto: fresh, else the container's own\n"
+        "                               without a new pid namespace, and say why)\n"
         "  --map auto|root|full         id map (auto: full 1:1 when allowed, else root = your ids only)\n"
         "  --unshare LIST|none          namespaces: user,pid,mount[,uts,ipc,net,cgroup]\n"
         "  --fallback fail|plain        when namespaces cannot be made: fail (125) or run as plain init\n"

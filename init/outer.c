@@ -15,6 +15,7 @@
 #include "base/channel.h"
 #include "init/info.h"
 #include "init/inner.h"
+#include "init/plan.h"
 #include "init/supervise.h"
 #include "base/log.h"
 #include "reaper/reaper.h"
@@ -32,7 +33,8 @@ struct outer {
     struct payload_spec spec;
     int info_fd;
     struct channel channel;
-    pid_t inner;    /* in our pid namespace */
+    struct plan plan;
+    pid_t inner;    /* in our pid namespace: the inner init, or the payload without a pid namespace */
     int proc_pid;   /* the inner as /proc names it: where its map files are */
 };
 
@@ -67,8 +69,10 @@ static int require_procfs(struct nerr *e)
 
 static void stop_inner(struct outer *st)
 {
-    kill(st->inner, SIGKILL);
-    waitpid(st->inner, NULL, 0);
+    if (st->inner > 0) { /* never kill(-1) or kill(0): that is everything we may signal */
+        kill(st->inner, SIGKILL);
+        waitpid(st->inner, NULL, 0);
+    }
     channel_close(&st->channel);
     st->inner = 0;
 }
@@ -82,7 +86,7 @@ static int run_plain(struct outer *st, const char *why)
         log_info("plain init (--unshare none), payload '%s'", st->options->command[0]);
     if (st->info_fd >= 0) {
         struct nerr e;
-        const struct info info = {.options = st->options, .mode = "plain", .proc = PROC_NONE, .map = MAP_AUTO,
+        const struct info info = {.options = st->options, .mode = "plain", .proc = PROC_NONE, .map = MAP_AUTO, .flags = 0,
                                   .fallback_reason = why, .privileges = &st->spec.privileges};
         if (info_write(st->info_fd, &info, &e) < 0)
             return fail(&e);
@@ -105,11 +109,12 @@ static int namespaces_failed(struct outer *st, struct nerr *e)
 static int start_inner(struct outer *st, struct nerr *e)
 {
     char list[128];
-    int flags = st->options->unshare_flags;
+    int flags = st->plan.clone_flags;
     if (channel_open(&st->channel, e) < 0)
         return -1;
     st->inner = nsclone(flags);
     if (st->inner < 0) {
+        st->inner = 0;
         channel_close(&st->channel);
         nerr_set(e, errno, "cannot create namespaces (clone %s)", unshare_flags_text(flags, list, sizeof list));
         diagnose_namespace_failure(e, flags);
@@ -117,7 +122,7 @@ static int start_inner(struct outer *st, struct nerr *e)
     }
     if (st->inner == 0) {
         const struct inner_context ctx = {
-            .options = st->options, .channel = &st->channel, .info_fd = st->info_fd,
+            .options = st->options, .plan = &st->plan, .channel = &st->channel, .info_fd = st->info_fd,
             .spec = &st->spec,
         };
         inner_main(&ctx);
@@ -126,29 +131,36 @@ static int start_inner(struct outer *st, struct nerr *e)
     return 0;
 }
 
+/* One line when the payload's /proc is not a fresh one of its own. */
 static void warn_proc_fallback(const struct proc_result *proc)
 {
     if (proc->used == PROC_NONE && proc->reason[0])
         log_warn("/proc is not this pid namespace's: %s", proc->reason);
-    if (proc->used == PROC_BIND && proc->reason[0])
-        log_warn("/proc is a recursive bind of the container's /proc, so it lists the container's processes, not only "
-                 "this namespace's: %s; for a fresh /proc: %s",
-                 proc->reason, PROC_UNMASK_FIX);
+    if (proc->used == PROC_CONTAINER && proc->reason[0])
+        log_warn("/proc: no new pid namespace, the payload keeps the container's /proc and pids (so ps, bwrap and "
+                 "/proc/self agree): %s; for a fresh /proc in a pid namespace of its own: %s",
+                 proc->reason, PROC_FRESH_FIX);
+    if (proc->used == PROC_BIND)
+        log_warn("/proc is a recursive bind of the container's /proc (--proc bind), so it lists the container's "
+                 "processes with the container's pids: getpid() differs from /proc/self, and ps, top, pgrep and "
+                 "bwrap misread it%s%s; for a fresh /proc: %s",
+                 proc->reason[0] ? ": " : "", proc->reason, PROC_FRESH_FIX);
 }
 
 /* -v: what was set up, in one line. */
 static void log_setup(const struct outer *st, const struct proc_result *proc, enum map_mode map)
 {
-    static const char *const proc_names[] = {"auto", "fresh", "bind", "none"};
+    static const char *const routes[] = {"user namespace first", "pid namespace first", "no pid namespace"};
     char list[128];
-    log_info("inner init %d: namespaces %s, id map %s, /proc %s, payload '%s'", (int)st->inner,
-             unshare_flags_text(st->options->unshare_flags, list, sizeof list),
-             !(st->options->unshare_flags & CLONE_NEWUSER) ? "none" : map == MAP_FULL ? "full" : "root",
-             proc_names[proc->used], st->options->command[0]);
+    log_info("%s %d: namespaces %s (%s), id map %s, /proc %s, payload '%s'",
+             st->plan.route == ROUTE_NO_PIDNS ? "payload" : "inner init", (int)st->inner,
+             unshare_flags_text(st->plan.flags, list, sizeof list), routes[st->plan.route],
+             !plan_has(&st->plan, CLONE_NEWUSER) ? "none" : map == MAP_FULL ? "full" : "root",
+             proc_mode_name(proc->used), st->options->command[0]);
 }
 
-/* Waits for the inner's report; on failure collects it and says why. */
-static int await_inner(struct outer *st, struct inner_report *report, struct nerr *e)
+/* Waits for a report of the inner: `want`, or the error that stopped it. */
+static int await_inner(struct outer *st, int want, struct inner_report *report, struct nerr *e)
 {
     if (!channel_recv(&st->channel, report, sizeof *report)) {
         int status = 0;
@@ -157,7 +169,7 @@ static int await_inner(struct outer *st, struct inner_report *report, struct ner
         return nerr_set(e, 0, "the inner init ended during setup without a report (exit status %d)",
                         reaper_exit_code(status));
     }
-    if (report->kind != REPORT_READY) {
+    if (report->kind != want) {
         *e = report->error;
         stop_inner(st);
         return -1;
@@ -168,10 +180,10 @@ static int await_inner(struct outer *st, struct inner_report *report, struct ner
 static int write_info(struct outer *st, const struct inner_report *report, enum map_mode map, struct nerr *e)
 {
     const struct info info = {
-        .options = st->options, .mode = "nested", .inner_pid = st->inner, .proc_pid = st->proc_pid,
-        .proc = report->proc.used,
-        .proc_reason = report->proc.reason, .privileges = &st->spec.privileges,
-        .map = (st->options->unshare_flags & CLONE_NEWUSER) ? map : MAP_AUTO,
+        .options = st->options, .mode = "nested", .flags = st->plan.flags, .child = st->inner,
+        .child_is_payload = st->plan.route == ROUTE_NO_PIDNS, .proc_pid = st->proc_pid,
+        .proc = report->proc.used, .proc_reason = report->proc.reason, .privileges = &st->spec.privileges,
+        .map = plan_has(&st->plan, CLONE_NEWUSER) ? map : MAP_AUTO,
     };
     if (info_write(st->info_fd, &info, e) < 0)
         return -1;
@@ -206,40 +218,97 @@ static int adopt_payload(struct outer *st)
     return fd < 0 ? -1 : fd;
 }
 
+/* The clone, the maps (after the inner crossed into its user namespace on the
+ * pid-first route) and the inner's report. -1 with *e set; report->proc says
+ * whether a fresh /proc was what failed. */
+enum { SETUP_FAILED = -1, SETUP_NO_NAMESPACES = -2, SETUP_NO_CLONE = -3 };
+
+static int set_up_inner(struct outer *st, struct inner_report *report, enum map_mode *map, struct nerr *e)
+{
+    if (start_inner(st, e) < 0)
+        return SETUP_NO_CLONE;
+    if (!channel_read_proc_pid(&st->channel, &st->proc_pid) || st->proc_pid <= 0) {
+        nerr_set(e, st->proc_pid < 0 ? -st->proc_pid : 0, "the inner init cannot find itself in /proc");
+        nerr_hint(e, "cause: the procfs at /proc belongs to a pid namespace that does not contain this one; "
+                     "fix: mount this container's procfs at /proc");
+        stop_inner(st);
+        return SETUP_FAILED;
+    }
+    if (st->plan.route == ROUTE_PIDNS_FIRST && await_inner(st, REPORT_CROSSED, report, e) < 0)
+        return SETUP_FAILED;
+    if (plan_has(&st->plan, CLONE_NEWUSER) && idmap_apply(st->proc_pid, st->options->map, map, e) < 0) {
+        stop_inner(st);
+        return SETUP_NO_NAMESPACES;
+    }
+    channel_release(&st->channel); /* a dead inner shows up as EOF below */
+    return await_inner(st, REPORT_READY, report, e);
+}
+
+/* Namespaces, maps and /proc, following the plan; --proc auto falls back once
+ * to the container's /proc when a fresh one is refused after all. */
+static int set_up(struct outer *st, struct inner_report *report, enum map_mode *map)
+{
+    struct nerr e;
+    for (;;) {
+        memset(report, 0, sizeof *report);
+        int rc = set_up_inner(st, report, map, &e);
+        if (rc == 0)
+            return 0;
+        if (st->inner)
+            stop_inner(st);
+        /* A refused fresh procfs, or a pid-first clone that the container's
+         * filter refuses although it grants CAP_SYS_ADMIN. */
+        bool proc_failed = report->proc.refused || (rc == SETUP_NO_CLONE && st->plan.route == ROUTE_PIDNS_FIRST);
+        if (st->plan.may_fall_back && proc_failed) {
+            char text[2 * NERR_TEXT];
+            nerr_format(&e, text, sizeof text);
+            log_debug("fresh /proc failed (%s), falling back to the container's", text);
+            plan_no_pidns(&st->plan, report->proc.refused ? report->proc.reason : text);
+            continue;
+        }
+        return rc == SETUP_FAILED ? setup_failed(&e) : namespaces_failed(st, &e);
+    }
+}
+
+/* Without a pid namespace the clone child is the payload and we are its init:
+ * --kill-group, --rewrite, --grace and --expect-exit apply here. */
+static int supervise_child(struct outer *st)
+{
+    const struct reaper_config cfg = {
+        .kill_group = st->options->kill_group, .rewrite = st->options->rewrite,
+        .kill_after_term = st->options->grace_seconds, .target_pidfd = -1,
+    };
+    setpgid(st->inner, st->inner); /* as the child does: -g reaches it from the start */
+    int code = reaper_exit_code(reaper_run(&cfg, st->inner));
+    reaper_grace(st->options->grace_seconds);
+    return options_expects_exit(st->options, code) ? 0 : code;
+}
+
 static int run_nested(struct outer *st)
 {
     struct nerr e;
     struct inner_report report;
     enum map_mode map = MAP_AUTO;
 
-    if ((st->options->unshare_flags & CLONE_NEWUSER) && require_procfs(&e) < 0)
+    if (plan_make(st->options, &st->plan, &e) < 0)
         return fail(&e);
-    if (start_inner(st, &e) < 0)
-        return namespaces_failed(st, &e);
-    if (!channel_read_proc_pid(&st->channel, &st->proc_pid) || st->proc_pid <= 0) {
-        nerr_set(&e, st->proc_pid < 0 ? -st->proc_pid : 0, "the inner init cannot find itself in /proc");
-        nerr_hint(&e, "cause: the procfs at /proc belongs to a pid namespace that does not contain this one; "
-                      "fix: mount this container's procfs at /proc");
-        stop_inner(st);
-        return setup_failed(&e);
-    }
-    if (st->options->unshare_flags & CLONE_NEWUSER) {
-        if (idmap_apply(st->proc_pid, st->options->map, &map, &e) < 0) {
-            stop_inner(st);
-            return namespaces_failed(st, &e);
-        }
-    }
-    channel_release(&st->channel); /* a dead inner shows up as EOF below */
-    if (await_inner(st, &report, &e) < 0) {
-        if (st->inner)
-            stop_inner(st);
-        return setup_failed(&e);
-    }
+    if (plan_has(&st->plan, CLONE_NEWUSER) && require_procfs(&e) < 0)
+        return fail(&e);
+    int rc = set_up(st, &report, &map);
+    if (rc != 0)
+        return rc;
     warn_proc_fallback(&report.proc);
     log_setup(st, &report.proc, map);
     if (st->info_fd >= 0 && write_info(st, &report, map, &e) < 0) {
         stop_inner(st);
         return fail(&e);
+    }
+    if (st->plan.route == ROUTE_NO_PIDNS) {
+        channel_close(&st->channel);
+        if (chdir("/") < 0)
+            log_debug("chdir /: %s", strerror(errno));
+        close_inherited_fds(-1);
+        return supervise_child(st);
     }
     int payload_fd = adopt_payload(st);
     channel_close(&st->channel);

@@ -28,7 +28,7 @@ static bool found_in_path(const char *name)
 
 /* Runs in the child: signals are still all blocked, so tcsetpgrp from what is
  * now a background group cannot stop us with SIGTTOU. */
-static __attribute__((noreturn)) void exec_payload(const struct payload_spec *spec)
+void payload_exec(const struct payload_spec *spec)
 {
     setpgid(0, 0);
     if (isatty(STDIN_FILENO))
@@ -81,7 +81,7 @@ pid_t payload_spawn(const struct payload_spec *spec, struct nerr *e)
     if (pid < 0)
         return nerr_set(e, errno, "fork the payload");
     if (pid == 0)
-        exec_payload(spec);
+        payload_exec(spec);
     log_debug("payload '%s' started as pid %d", spec->argv[0], (int)pid);
     return pid;
 }

@@ -29,4 +29,8 @@ int payload_spec_init(struct payload_spec *spec, const struct options *o, struct
  * are reported by the child itself: 127 not found, 126 not executable. */
 pid_t payload_spawn(const struct payload_spec *spec, struct nerr *e);
 
+/* Becomes the payload in this process: its process group and terminal, the
+ * privileges, the caller's signal state, execvp. Exits 125/126/127 on failure. */
+__attribute__((noreturn)) void payload_exec(const struct payload_spec *spec);
+
 #endif

@@ -43,9 +43,9 @@ int mountinfo_parse_line(const char *line, struct mount_entry *m)
     m->parent = (int)strtol(field, &end, 10);
     if (*end)
         return -1;
-    for (int skip = 0; skip < 2; skip++) /* major:minor, root */
-        if (!(p = take_field(p, field, sizeof field)))
-            return -1;
+    if (!(p = take_field(p, field, sizeof field)) || /* major:minor */
+        !(p = take_field(p, m->root, sizeof m->root)))
+        return -1;
     if (!(p = take_field(p, m->mount_point, sizeof m->mount_point)) ||
         !(p = take_field(p, m->options, sizeof m->options)))
         return -1;
@@ -101,4 +101,34 @@ int proc_masks_find(const char *mountinfo, struct proc_masks *masks)
         }
     }
     return 0;
+}
+
+/* Is `child`'s mount point one of procfs's permanently empty directories
+ * (register_sysctl_mount_point in fs/proc/proc_sysctl.c) under `proc`? */
+static bool on_empty_proc_dir(const char *proc, const char *child)
+{
+    size_t n = strlen(proc);
+    if (strcmp(proc, "/") == 0)
+        n = 0;
+    return strncmp(child, proc, n) == 0 && strcmp(child + n, "/sys/fs/binfmt_misc") == 0;
+}
+
+static bool fully_visible(const char *mountinfo, const struct mount_entry *proc)
+{
+    struct mount_entry m;
+    for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (mountinfo_parse_line(line, &m) == 0 && m.parent == proc->id && m.id != proc->id &&
+            !on_empty_proc_dir(proc->mount_point, m.mount_point))
+            return false;
+    return true;
+}
+
+bool procfs_visible_in_new_userns(const char *mountinfo)
+{
+    struct mount_entry m;
+    for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (mountinfo_parse_line(line, &m) == 0 && strcmp(m.fstype, "proc") == 0 && strcmp(m.root, "/") == 0 &&
+            fully_visible(mountinfo, &m))
+            return true;
+    return false;
 }

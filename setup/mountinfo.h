@@ -10,6 +10,7 @@
 
 struct mount_entry {
     int id, parent;
+    char root[MOUNTINFO_PATH_MAX];        /* the path inside its filesystem ("/" = the whole of it) */
     char mount_point[MOUNTINFO_PATH_MAX]; /* octal escapes (\040) decoded */
     char options[128];                    /* per-mount options: "rw,nosuid,..." */
     char fstype[32];
@@ -33,5 +34,13 @@ struct proc_masks {
 /* Scans mountinfo text for sub-mounts of the topmost /proc. Returns 0, or -1
  * when no procfs is mounted at /proc. */
 int proc_masks_find(const char *mountinfo, struct proc_masks *masks);
+
+/* Whether a fresh procfs could be mounted in a new user namespace made from
+ * this mount namespace: the kernel (fs/namespace.c mnt_already_visible) wants
+ * one procfs mount of the whole filesystem whose sub-mounts, all locked once
+ * they cross into the new user namespace, cover nothing but permanently empty
+ * directories (in procfs only /proc/sys/fs/binfmt_misc). A prediction that
+ * lets the common paths avoid a trial; the mount itself still decides. */
+bool procfs_visible_in_new_userns(const char *mountinfo);
 
 #endif

@@ -9,27 +9,35 @@
 #include "base/files.h"
 #include "setup/mountinfo.h"
 #include "setup/mounts.h"
+#include "setup/procfs_masks.h"
+
+void procfs_describe_masks(char *text, size_t size)
+{
+    static char mountinfo[65536];
+    struct proc_masks masks;
+    text[0] = '\0';
+    if (file_read_all("/proc/self/mountinfo", mountinfo, sizeof mountinfo) < 0 || proc_masks_find(mountinfo, &masks) < 0)
+        return;
+    if (masks.masked || masks.readonly)
+        snprintf(text, size, "%s%s%s%s%s", masks.masked ? "masked: " : "", masks.masked_paths,
+                 masks.masked && masks.readonly ? "; " : "", masks.readonly ? "read-only: " : "", masks.readonly_paths);
+}
 
 /* Explains a refused fresh mount from what mountinfo shows over /proc. */
 void procfs_explain_refusal(int errnum, char *reason, size_t size)
 {
-    static char mountinfo[65536];
-    struct proc_masks masks;
+    char masks[1100];
     int n = snprintf(reason, size, "a fresh procfs was refused (%s, %s)", strerror(errnum), errno_name(errnum));
     if (n < 0 || (size_t)n >= size)
         return;
-    if (file_read_all("/proc/self/mountinfo", mountinfo, sizeof mountinfo) < 0 || proc_masks_find(mountinfo, &masks) < 0)
-        return;
-    if (masks.masked || masks.readonly) {
+    procfs_describe_masks(masks, sizeof masks);
+    if (masks[0])
         snprintf(reason + n, size - (size_t)n,
-                 " because the container masks /proc (%s%s%s%s%s) and the kernel will not mount a procfs "
-                 "in a user namespace that would reveal what those masks hide",
-                 masks.masked ? "masked: " : "", masks.masked_paths, masks.masked && masks.readonly ? "; " : "",
-                 masks.readonly ? "read-only: " : "", masks.readonly_paths);
-    } else if (errnum == EPERM) {
+                 " because the container masks /proc (%s) and the kernel will not mount a procfs "
+                 "in a user namespace that would reveal what those masks hide", masks);
+    else if (errnum == EPERM)
         snprintf(reason + n, size - (size_t)n,
                  " although /proc shows no masked sub-mount (is a procfs hidden elsewhere, or /proc read-only?)");
-    }
 }
 
 int procfs_mount_fresh(struct nerr *e)
@@ -51,27 +59,49 @@ int procfs_mount_bind(struct nerr *e)
     return 0;
 }
 
-int procfs_setup(enum proc_mode mode, struct proc_result *r, struct nerr *e)
+/* A refused fresh procfs, said once: the reason for the report, and the
+ * error the inner stops with when fresh was required. */
+static int refused(const struct proc_step *step, struct proc_result *r, struct nerr *e)
 {
-    r->used = mode;
-    if (mode == PROC_NONE)
-        return 0; /* the caller may have said why in r->reason */
-    r->reason[0] = '\0';
-    if (mode == PROC_BIND)
-        return procfs_mount_bind(e);
-    if (procfs_mount_fresh(e) == 0) {
-        r->used = PROC_FRESH;
-        return 0;
-    }
-    procfs_explain_refusal(e->errnum, r->reason, sizeof r->reason);
-    if (mode == PROC_FRESH) {
-        snprintf(e->what, sizeof e->what, "--proc fresh: %s", r->reason);
-        e->errnum = 0;
-        nerr_hint(e, "fix: " PROC_UNMASK_FIX "; or use --proc auto to fall back to a bind of the container's /proc");
+    r->refused = true;
+    if (r->reason[0] == '\0')
+        procfs_explain_refusal(e->errnum, r->reason, sizeof r->reason);
+    nerr_set(e, 0, "--proc %s: %s", proc_mode_name(step->asked), r->reason);
+    nerr_hint(e, "fix: %s%s", step->mount == PROC_UNMASKED ? PROC_UNMASK_FIX : PROC_FRESH_FIX,
+              step->asked == PROC_AUTO ? "" : "; or use --proc auto to fall back to the container's /proc");
+    return -1;
+}
+
+static int mount_fresh(const struct proc_step *step, struct proc_result *r, struct nerr *e)
+{
+    struct proc_mask_set masks = {.count = 0};
+    if (step->carry_masks && proc_masks_save(&masks, e) < 0)
         return -1;
+    if (procfs_mount_fresh(e) < 0) {
+        proc_masks_release(&masks);
+        return refused(step, r, e);
     }
-    if (procfs_mount_bind(e) < 0)
-        return -1;
-    r->used = PROC_BIND;
+    if (step->carry_masks && proc_masks_apply(&masks, e) < 0) {
+        char text[2 * NERR_TEXT];
+        nerr_format(e, text, sizeof text);
+        snprintf(r->reason, sizeof r->reason, "the container's masks could not be carried onto a fresh procfs (%.1400s)", text);
+        return refused(step, r, e);
+    }
     return 0;
+}
+
+int procfs_setup(const struct proc_step *step, struct proc_result *r, struct nerr *e)
+{
+    r->used = step->mount;
+    r->refused = false;
+    switch (step->mount) {
+    case PROC_BIND:
+        return procfs_mount_bind(e);
+    case PROC_FRESH:
+    case PROC_UNMASKED:
+        r->reason[0] = '\0';
+        return mount_fresh(step, r, e);
+    default:
+        return 0; /* the caller may have said why in r->reason */
+    }
 }

@@ -261,6 +261,27 @@ want_pid2() {
     return 1
 }
 
+# want_pid_self DIR: the payload wrote its $$ to DIR/pid and what /proc/self
+# resolved to in it to DIR/self: they must agree (no new pid namespace under
+# the container's /proc), and it must not be 2 (that would be a new one).
+want_pid_self() {
+    local p s; p=$(cat "$1/pid" 2>/dev/null); s=$(cat "$1/self" 2>/dev/null)
+    [ -n "$p" ] && [ "$p" = "$s" ] && [ "$p" != 2 ] && return 0
+    WHY="payload's pid is '$p' and its /proc/self '$s': want them equal and not 2 (the container's own /proc, no new pid namespace)"
+    return 1
+}
+
+# want_bind_warning: stderr is exactly the one warning --proc bind gives,
+# naming what a bind of another pid namespace's /proc breaks
+want_bind_warning() {
+    if [ "$(printf '%s\n' "$ERR" | grep -c .)" = 1 ] &&
+        printf '%s\n' "$ERR" | grep -Eq '^nestinit: warning: /proc is a recursive bind.*getpid\(\) differs from /proc/self.*ps'; then
+        return 0
+    fi
+    WHY="stderr is not the one --proc bind warning: '$(oneline "$ERR")'"
+    return 1
+}
+
 want_rc() {
     if [ "${TIMED_OUT:-0}" = 1 ]; then
         WHY="timed out after ${T_TIMEOUT}s (rc $RC); stderr: $ERR"
@@ -337,7 +358,7 @@ EOF
 }
 
 # want_json_object FILE: exactly one line holding one JSON object with the required keys
-INFO_KEYS="version mode outer_pid inner_pid proc proc_reason map uid_map gid_map namespaces outer_namespaces"
+INFO_KEYS="version mode outer_pid inner_pid payload_pid pid_namespace proc proc_reason map uid_map gid_map namespaces outer_namespaces"
 NS_KEYS="user pid mnt uts ipc net cgroup"
 want_info_json() {
     local f=$1 r
@@ -366,9 +387,21 @@ for k in ("namespaces", "outer_namespaces"):
 for k in ("version", "mode", "proc", "map", "uid_map", "gid_map"):
     if not isinstance(d[k], str):
         print("%s is not a string: %r" % (k, d[k])); sys.exit(1)
-for k in ("outer_pid", "inner_pid"):
-    if not isinstance(d[k], int) or isinstance(d[k], bool):
-        print("%s is not an integer: %r" % (k, d[k])); sys.exit(1)
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+if not is_int(d["outer_pid"]):
+    print("outer_pid is not an integer: %r" % d["outer_pid"]); sys.exit(1)
+if d["proc"] not in ("fresh", "unmasked", "bind", "container", "none"):
+    print("proc is %r, not one of fresh|unmasked|bind|container|none" % d["proc"]); sys.exit(1)
+if not isinstance(d["pid_namespace"], bool):
+    print("pid_namespace is not a boolean: %r" % d["pid_namespace"]); sys.exit(1)
+# a pid namespace has an inner init; without one the clone child is the payload
+want = ("inner_pid", "payload_pid") if d["pid_namespace"] else ("payload_pid", "inner_pid")
+if d["mode"] == "nested" and not (is_int(d[want[0]]) and d[want[1]] is None):
+    print("pid_namespace %s: want %s an integer and %s null, got %r and %r"
+          % (d["pid_namespace"], want[0], want[1], d[want[0]], d[want[1]])); sys.exit(1)
+if d["mode"] == "nested" and d["proc"] == "container" and d["pid_namespace"]:
+    print("proc container with a new pid namespace"); sys.exit(1)
 EOF
     ) && return 0
     WHY="$r"

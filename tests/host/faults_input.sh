@@ -145,6 +145,19 @@ test_user_unmapped_unpriv() { fault 125 "1000.*not mapped" -- "${AS_NOBODY[@]}" 
 test_nouserns() {
     fault 125 "user\.max_user_namespaces" -- unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" sh -c 'echo payload-ran'
 }
+# A refused clone must not leave a pid of -1 that a later kill() would turn
+# into "every process we may signal": a bystander outside survives.
+test_nouserns_spares_bystanders() {
+    setsid sleep 60 </dev/null >/dev/null 2>&1 &
+    local bystander=$!
+    run unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" --proc auto sh -c 'echo payload-ran'
+    local alive=no
+    kill -0 "$bystander" 2>/dev/null && alive=yes
+    kill "$bystander" 2>/dev/null
+    wait "$bystander" 2>/dev/null
+    want_rc 125 || return 1
+    want_eq "bystander alive after a refused clone" "$alive" yes
+}
 test_nouserns_plain() {
     new_mark
     run unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" --fallback plain sh -c 'echo payload-ran $$; exit 5' "$MARK"
@@ -218,6 +231,7 @@ t fault_map_full_unprivileged_125 test_map_full_unpriv
 t fault_user_unmapped_unprivileged_125 test_user_unmapped_unpriv
 t fault_nouserns_control test_nouserns_control
 t fault_nouserns_125_names_sysctl test_nouserns
+t fault_nouserns_spares_bystanders test_nouserns_spares_bystanders
 t fault_nouserns_fallback_plain_warns test_nouserns_plain
 t fault_check_host_ok_control test_check_ok_control
 t fault_check_nouserns_fail_1 test_check_nouserns

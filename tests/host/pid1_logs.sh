@@ -1,6 +1,6 @@
 #!/bin/bash
 # Issue 4, item 1 (14): logs go to stderr only, -v adds lines, -q silences the
-# /proc bind-fallback warning (emulated container), NESTINIT_VERBOSE=2,
+# /proc fallback warning (emulated container), NESTINIT_VERBOSE=2,
 # NESTINIT_* booleans accept 1/0/true/false/yes/no and reject garbage.
 . "$(dirname "$0")/../lib.sh"
 require_binary
@@ -82,9 +82,10 @@ t pid1_logs_env_verbose_0_silent test_env_verbose_0
 t pid1_logs_env_verbose_garbage_125 test_env_bad NESTINIT_VERBOSE=loud
 t pid1_logs_env_verbose_too_big_125 test_env_bad NESTINIT_VERBOSE=9
 
-# ---- -q and the bind-fallback warning in the emulated container
+# ---- -q and the /proc fallback warning in the emulated container (no new
+# pid namespace, the container's /proc)
 
-WARN_RE='^nestinit: warning: /proc is a recursive bind'
+WARN_RE='^nestinit: warning: /proc: no new pid namespace, the payload keeps the container.s /proc.*--cap-add SYS_ADMIN'
 
 test_emu_warns() { # PREFIX... (env VAR=... or nothing) -- OPTIONS...
     local pre=()
@@ -93,7 +94,7 @@ test_emu_warns() { # PREFIX... (env VAR=... or nothing) -- OPTIONS...
     run "${pre[@]}" "$EMU" "$NESTINIT" "$@" sh -c 'echo ran'
     want_rc 0 || return 1
     want_eq "stdout" "$OUT" ran || return 1
-    want_match "stderr (the bind-fallback warning)" "$ERR" "$WARN_RE" || return 1
+    want_match "stderr (the /proc fallback warning)" "$ERR" "$WARN_RE" || return 1
     want_eq "stderr lines" "$(lines "$ERR")" 1
 }
 

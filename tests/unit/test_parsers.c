@@ -121,6 +121,25 @@ static void unmasked_and_covered_proc(void)
     CHECK(proc_masks_find("", &masks) == -1);
 }
 
+/* Whether a new user namespace could mount a fresh procfs (route 1). */
+static void procfs_visibility_is_predicted(void)
+{
+    CHECK(!procfs_visible_in_new_userns(docker_mountinfo));
+    /* A host: binfmt_misc sits on a permanently empty directory and hides nothing. */
+    CHECK(procfs_visible_in_new_userns("1 0 0:1 / / rw - ext4 /dev/vda rw\n2 1 0:2 / /proc rw - proc proc rw\n"
+                                       "3 2 0:40 / /proc/sys/fs/binfmt_misc rw - binfmt_misc b rw\n"));
+    /* -v /proc:/host-proc beside a masked /proc: the unmasked one is enough. */
+    CHECK(procfs_visible_in_new_userns("601 600 0:63 / /proc rw - proc proc rw\n"
+                                       "615 601 0:64 /null /proc/keys rw - tmpfs tmpfs rw\n"
+                                       "620 600 0:63 / /host-proc rw - proc proc rw\n"));
+    /* A bind of a procfs subdirectory is not the whole filesystem. */
+    CHECK(!procfs_visible_in_new_userns("612 600 0:63 /sys /mnt rw - proc proc rw\n"));
+    CHECK(!procfs_visible_in_new_userns(""));
+    struct mount_entry m;
+    CHECK(mountinfo_parse_line("612 601 0:63 /sys /proc/sys ro - proc proc rw", &m) == 0);
+    CHECK_STR(m.root, "/sys");
+}
+
 int main(void)
 {
     RUN(signal_names);
@@ -129,5 +148,6 @@ int main(void)
     RUN(mountinfo_lines);
     RUN(docker_masks_are_found);
     RUN(unmasked_and_covered_proc);
+    RUN(procfs_visibility_is_predicted);
     UNIT_EXIT();
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make run`: the main job on this machine. The payload runs as pid 2 under
-# nestinit (pid 1) in new user, pid and mount namespaces, first with a fresh
-# /proc, then inside an emulated Docker container whose masked /proc forces the
-# bind fallback, which nestinit explains.
+# nestinit (pid 1) in new user, pid and mount namespaces with a fresh /proc;
+# then inside an emulated Docker container whose masked /proc refuses that:
+# with Docker's capabilities nestinit keeps the container's /proc (no new pid
+# namespace, so pids and /proc agree) and says why; with --cap-add SYS_ADMIN
+# it mounts a fresh /proc first and carries the masks over.
 set -uo pipefail
 nestinit=$(realpath "${1:-build/nestinit}")
 here=$(dirname "$(realpath "$0")")
@@ -19,7 +21,7 @@ echo "processes visible in /proc: $(ls /proc | grep -c '^[0-9]*$')"
 SH
 
 show_info() {
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("info: proc=%s map=%s outer_pid=%s inner_pid=%s" % (d["proc"], d["map"], d["outer_pid"], d["inner_pid"]))' "$info"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("info: " + " ".join("%s=%s" % (k, d[k] if isinstance(d[k], str) else json.dumps(d[k])) for k in ("proc", "pid_namespace", "map", "outer_pid", "inner_pid", "payload_pid")))' "$info"
 }
 
 echo "== $nestinit --info-file INFO -- sh payload.sh   (this machine, $(id -un))"
@@ -34,7 +36,13 @@ if [ "$(id -u)" -eq 0 ]; then
     echo "exit status: $?"
     show_info
     echo
-    echo "== --proc fresh there: refused, with the reason and the fix"
+    echo "== the same container with --cap-add SYS_ADMIN: a fresh /proc, the masks carried over"
+    EMU_CAPS=-all,+chown,+dac_override,+fowner,+fsetid,+kill,+setgid,+setuid,+setpcap,+net_bind_service,+net_raw,+sys_chroot,+mknod,+audit_write,+setfcap,+sys_admin \
+        "$here/docker-like-proc.sh" "$nestinit" --info-file "$info" -- sh -c "$(cat "$payload"); echo \"masks: \$(awk '\$5 ~ /^\/proc\// { print \$5 }' /proc/self/mountinfo | sort -u | tr '\n' ' ')\""
+    echo "exit status: $?"
+    show_info
+    echo
+    echo "== --proc fresh without SYS_ADMIN: refused, with the reason and the fix"
     "$here/docker-like-proc.sh" "$nestinit" --proc fresh -- true
     echo "exit status: $?"
 else

@@ -15,6 +15,12 @@ if [ "${1:-}" != "--inside" ]; then
 fi
 shift
 trap 'echo "EMU-SETUP-FAILED at line $LINENO" >&2; exit 90' ERR
+# A container sees no procfs of the host: drop any other one this mount
+# namespace inherited (a debootstrap's chroot/proc, say), which would let the
+# kernel mount a fresh procfs after all (it looks for any fully visible one).
+awk '$9 == "proc" && $5 != "/proc" { print $5 }' /proc/self/mountinfo | sort -r | while IFS= read -r other; do
+    umount -l "$other"
+done
 mount -t proc -o nosuid,nodev,noexec proc /proc
 if [ -n "${EMU_VISIBLE:-}" ]; then mount -t proc proc "$EMU_VISIBLE"; fi
 # Masked paths: /dev/null over files, a read-only tmpfs over directories.

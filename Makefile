@@ -47,10 +47,13 @@ deps: $(DEPS_STAMP)
 $(DEPS)/.stamp: mk/musl-deps.sh
 	bash mk/musl-deps.sh $(DEPS)
 
-$(BUILD)/obj/%.o: %.c $(HDRS) | $(DEPS_STAMP)
+# Each object depends on the headers it includes (-MMD writes them to .d files).
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC_MUSL) $(CFLAGS_REL) $(DEPS_INCLUDE) -c $< -o $@
+	@$(CC_MUSL) $(CFLAGS_REL) -MMD -MP $(DEPS_INCLUDE) -c $< -o $@
+
+-include $(OBJS:.o=.d)
 
 $(BUILD)/nestinit: $(OBJS) $(DEPS_STAMP)
 	@echo "  LD      $@"

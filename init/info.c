@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "init/version.h"
 #include "base/files.h"
+#include "setup/idmap.h"
 #include "setup/seccomp_probe.h"
 
 /* --info-file is opened by container root before the payload exists, at a path
@@ -124,14 +125,14 @@ static void put_namespaces(struct json *j, const char *key, const char *proc_dir
 
 static void put_map(struct json *j, const char *key, const char *proc_dir, const char *file)
 {
-    char path[64], text[8192];
+    char path[64], text[IDMAP_TEXT_SIZE];
     snprintf(path, sizeof path, "%s/%s", proc_dir, file);
     if (file_read_all(path, text, sizeof text) < 0) {
         put_string(j, key, NULL);
         return;
     }
     /* The kernel pads columns; keep one space between fields. */
-    char compact[8192];
+    char compact[IDMAP_TEXT_SIZE];
     size_t n = 0;
     for (const char *p = text; *p && n + 1 < sizeof compact; p++) {
         if (*p == ' ' && (n == 0 || compact[n - 1] == ' ' || compact[n - 1] == '\n'))

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/json.h"
@@ -44,6 +46,13 @@ static int info_file_refuse_kind(const char *path, mode_t mode, struct nerr *e)
                              "--info-fd N to write to a pipe or another open file", e);
 }
 
+/* Writing /dev/null destroys nothing: it stays allowed (and is not truncated). */
+static bool is_null_device(const struct stat *st)
+{
+    return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+}
+
+/* 0: a regular file to truncate, 1: /dev/null, -2: refused (e set). */
 static int info_file_check(int fd, const char *path, struct nerr *e)
 {
     static const char earlier[] = "{\"version\":";
@@ -51,11 +60,13 @@ static int info_file_check(int fd, const char *path, struct nerr *e)
     struct stat st;
     if (fstat(fd, &st) < 0)
         return nerr_set(e, errno, "--info-file %s: fstat", path), -2;
+    if (is_null_device(&st))
+        return 1;
     if (!S_ISREG(st.st_mode))
         return info_file_refuse_kind(path, st.st_mode, e);
     if (st.st_nlink != 1)
         return info_file_refused(path, "it has more than one hard link, and writing it would change the other names too",
-                                 "remove it (nestinit creates a new file) or choose another path", e);
+                                 "remove it or choose another path", e);
     if (st.st_size == 0)
         return 0;
     ssize_t n = pread(fd, head, sizeof head, 0);
@@ -70,18 +81,19 @@ static int info_file_open(const char *path, struct nerr *e)
     struct stat st;
     /* Refused before open(2) touches it (opening a device can act); fstat then
      * decides, since the path may change in between. */
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !is_null_device(&st))
         return info_file_refuse_kind(path, st.st_mode, e);
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
     if (fd < 0 && (errno == ELOOP || errno == EISDIR || errno == ENXIO))
         return info_file_refuse_kind(path, errno == ELOOP ? S_IFLNK : errno == EISDIR ? S_IFDIR : S_IFIFO, e);
     if (fd < 0)
         return nerr_set(e, errno, "--info-file: open %s", path), -2;
-    if (info_file_check(fd, path, e) < 0) {
+    int kind = info_file_check(fd, path, e);
+    if (kind < 0) {
         close(fd);
         return -2;
     }
-    if (ftruncate(fd, 0) < 0) {
+    if (kind == 0 && ftruncate(fd, 0) < 0) {
         int err = errno;
         close(fd);
         return nerr_set(e, err, "--info-file %s: truncate", path), -2;

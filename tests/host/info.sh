@@ -230,7 +230,9 @@ test_info_regular_reuse() {
     want_ne "outer_pid of the second run (file rewritten)" "$(json "$d/info" 'd["outer_pid"]')" "$first" || return 1
     : >"$d/empty"
     ni --info-file "$d/empty" true && want_rc 0 && want_info_json "$d/empty" || return 1
-    want_eq "mode of the created file" "$(stat -c %a "$d/info")" 644
+    want_eq "mode of the created file" "$(stat -c %a "$d/info")" 644 || return 1
+    # /dev/null, the one device allowed: writing it destroys nothing
+    ni --info-file /dev/null true && want_rc 0 && want_no_stderr
 }
 
 t info_valid_single_line_json test_valid

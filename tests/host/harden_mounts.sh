@@ -281,6 +281,18 @@ test_ro_root_recursive() { # PREFIX-COMMAND... --
     want_match "a nested user namespace still gets its map through /proc" "$OUT" "nested uid_map: 0 0 1"
 }
 
+test_ro_root_tmpfs_kept() { # PREFIX-COMMAND... --
+    # --tmpfs stays writable under --ro-root, unless --ro made it read-only
+    local pre=() d1 d2
+    while [ "$1" != -- ]; do pre+=("$1"); shift; done
+    [ ${#pre[@]} = 0 ] || build_helper h_nosetattr || return 1
+    d1=$(newtmp) d2=$(newtmp)
+    run "${pre[@]}" "$NESTINIT" --tmpfs "$d1" --tmpfs "$d2" --ro "$d2" --ro-root sh -c "$WRITE_PROBE"'; w "$1/f"; w "$2/f"' x "$d1" "$d2"
+    want_rc 0 || return 1
+    want_eq "writes to --tmpfs D1 and to --tmpfs D2 --ro D2 under --ro-root" "$OUT" \
+        "$(printf 'write %s/f: ok\nwrite %s/f: Read-only file system' "$d1" "$d2")"
+}
+
 t mounts_ro_youki_nodev_nosuid_locked test_youki "" nodev nosuid
 t mounts_ro_youki_nodev_nosuid_noexec_locked test_youki ",noexec" nodev nosuid noexec
 t mounts_ro_locked_noatime test_locked_atime noatime noatime
@@ -301,3 +313,5 @@ t mounts_env_ro_list test_env_ro
 t mounts_ro_recursive_submounts_setattr_and_walk test_ro_submounts_paths
 t mounts_ro_root_recursive test_ro_root_recursive --
 t mounts_ro_root_recursive_walk test_ro_root_recursive "$HELPERS/h_nosetattr" --
+t mounts_ro_root_keeps_tmpfs_writable_not_ro test_ro_root_tmpfs_kept --
+t mounts_ro_root_keeps_tmpfs_writable_not_ro_walk test_ro_root_tmpfs_kept "$HELPERS/h_nosetattr" --

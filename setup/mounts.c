@@ -42,15 +42,17 @@ int mount_locked_flags(const char *path, unsigned long *flags, struct nerr *e)
     return 0;
 }
 
-/* The --tmpfs mounts made here: a read-only tree keeps them writable. */
-static const char *tmpfs_made[16];
+/* The --tmpfs mounts made here (as many as options allow): a read-only tree
+ * keeps them writable. */
+#define MOUNTS_MAX_TMPFS 16
+static const char *tmpfs_made[MOUNTS_MAX_TMPFS];
 static int tmpfs_count;
 
 int mount_tmpfs(const char *path, struct nerr *e)
 {
     if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
         return nerr_set(e, errno, "--tmpfs: mount a tmpfs on %s", path);
-    if (tmpfs_count < (int)(sizeof tmpfs_made / sizeof tmpfs_made[0]))
+    if (tmpfs_count < MOUNTS_MAX_TMPFS)
         tmpfs_made[tmpfs_count++] = path;
     return 0;
 }
@@ -137,12 +139,12 @@ static int remount_tree(const char *top, char kept[][MOUNTINFO_PATH_MAX], int nk
 
 int mount_read_only(const char *path, struct nerr *e)
 {
-    char top[PATH_MAX], kept[17][MOUNTINFO_PATH_MAX];
+    char top[PATH_MAX], kept[MOUNTS_MAX_TMPFS + 1][MOUNTINFO_PATH_MAX];
     if (strcmp(path, "/") != 0 && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
         return nerr_set(e, errno, "--ro: bind %s onto itself", path);
     if (!realpath(path, top)) /* mountinfo names mounts by their real path */
         return nerr_set(e, errno, "--ro: resolve %s", path);
-    int nkept = kept_writable(top, kept, 17);
+    int nkept = kept_writable(top, kept, MOUNTS_MAX_TMPFS + 1);
     /* mount_setattr only raises MOUNT_ATTR_RDONLY on each mount of the tree:
      * the rest of each mount's flags stays (fs/namespace.c recalc_flags), so
      * the locked nodev/nosuid/noexec/atime of can_change_locked_flags hold and

@@ -5,22 +5,107 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/json.h"
 #include "init/version.h"
 #include "base/files.h"
+#include "setup/idmap.h"
 #include "setup/seccomp_probe.h"
+
+/* --info-file is opened by container root before the payload exists, at a path
+ * a payload of an earlier run (even one with --user 1000) may have prepared.
+ * So the file is written in place, never through a link: O_NOFOLLOW refuses a
+ * symlink as the last component, O_NONBLOCK makes a FIFO without a reader fail
+ * at once (ENXIO) instead of blocking, and fstat must then show a regular file
+ * with one link (a hard link to another file would be overwritten through it).
+ * A symlink among the parent directories is still followed (legitimate ones
+ * such as /var/run are common), so what guards a redirected parent is the
+ * content rule: an existing file is truncated only when it is empty (the
+ * placeholder of a bind mount) or holds an earlier info object, so no other
+ * file can be destroyed, whatever the path resolved to. In place rather than
+ * a temporary file renamed over the path: rename fails on a bind-mounted file
+ * (EBUSY), the usual way to get the object out of a container. */
+static int info_file_refused(const char *path, const char *why, const char *fix, struct nerr *e)
+{
+    nerr_set(e, 0, "--info-file %s: refused, %s", path, why);
+    nerr_hint(e, "fix: %s", fix);
+    return -2;
+}
+
+static int info_file_refuse_kind(const char *path, mode_t mode, struct nerr *e)
+{
+    if (S_ISLNK(mode))
+        return info_file_refused(path, "it is a symbolic link, and nestinit does not write through one (a payload "
+                                 "could plant it to have another file overwritten)", "give the path of the file itself", e);
+    if (S_ISDIR(mode))
+        return info_file_refused(path, "it is a directory", "name a file in it, e.g. DIR/info.json", e);
+    return info_file_refused(path, "it is not a regular file (a FIFO, socket or device)",
+                             "--info-fd N to write to a pipe or another open file", e);
+}
+
+/* Writing /dev/null destroys nothing: it stays allowed (and is not truncated). */
+static bool is_null_device(const struct stat *st)
+{
+    return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+}
+
+/* 0: a regular file to truncate, 1: /dev/null, -2: refused (e set). */
+static int info_file_check(int fd, const char *path, struct nerr *e)
+{
+    static const char earlier[] = "{\"version\":";
+    char head[sizeof earlier - 1];
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return nerr_set(e, errno, "--info-file %s: fstat", path), -2;
+    if (is_null_device(&st))
+        return 1;
+    if (!S_ISREG(st.st_mode))
+        return info_file_refuse_kind(path, st.st_mode, e);
+    if (st.st_nlink != 1)
+        return info_file_refused(path, "it has more than one hard link, and writing it would change the other names too",
+                                 "remove it or choose another path", e);
+    if (st.st_size == 0)
+        return 0;
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    if (n != (ssize_t)sizeof head || memcmp(head, earlier, sizeof head) != 0)
+        return info_file_refused(path, "it exists and holds something other than an earlier --info object (nestinit "
+                                 "only replaces such a file or an empty one)", "remove it or choose another path", e);
+    return 0;
+}
+
+static int info_file_open(const char *path, struct nerr *e)
+{
+    struct stat st;
+    /* Refused before open(2) touches it (opening a device can act); fstat then
+     * decides, since the path may change in between. */
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !is_null_device(&st))
+        return info_file_refuse_kind(path, st.st_mode, e);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
+    if (fd < 0 && (errno == ELOOP || errno == EISDIR || errno == ENXIO))
+        return info_file_refuse_kind(path, errno == ELOOP ? S_IFLNK : errno == EISDIR ? S_IFDIR : S_IFIFO, e);
+    if (fd < 0)
+        return nerr_set(e, errno, "--info-file: open %s", path), -2;
+    int kind = info_file_check(fd, path, e);
+    if (kind < 0) {
+        close(fd);
+        return -2;
+    }
+    if (kind == 0 && ftruncate(fd, 0) < 0) {
+        int err = errno;
+        close(fd);
+        return nerr_set(e, err, "--info-file %s: truncate", path), -2;
+    }
+    return fd;
+}
 
 int info_open(const struct options *o, struct nerr *e)
 {
-    if (o->info_file) {
-        int fd = open(o->info_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-            return nerr_set(e, errno, "--info-file: open %s", o->info_file), -2;
-        return fd;
-    }
+    if (o->info_file)
+        return info_file_open(o->info_file, e);
     if (o->info_fd >= 0) {
         int flags = fcntl(o->info_fd, F_GETFL);
         if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
@@ -53,14 +138,14 @@ static void put_namespaces(struct json *j, const char *key, const char *proc_dir
 
 static void put_map(struct json *j, const char *key, const char *proc_dir, const char *file)
 {
-    char path[64], text[8192];
+    char path[64], text[IDMAP_TEXT_SIZE];
     snprintf(path, sizeof path, "%s/%s", proc_dir, file);
     if (file_read_all(path, text, sizeof text) < 0) {
         put_string(j, key, NULL);
         return;
     }
     /* The kernel pads columns; keep one space between fields. */
-    char compact[8192];
+    char compact[IDMAP_TEXT_SIZE];
     size_t n = 0;
     for (const char *p = text; *p && n + 1 < sizeof compact; p++) {
         if (*p == ' ' && (n == 0 || compact[n - 1] == ' ' || compact[n - 1] == '\n'))

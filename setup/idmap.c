@@ -27,19 +27,31 @@ static int write_proc_file(pid_t child, const char *name, const char *text, stru
 
 static int full_map_text(const char *self_map, char *text, size_t size, struct nerr *e)
 {
-    char current[8192];
+    char current[IDMAP_TEXT_SIZE];
     struct id_range ranges[IDMAP_MAX_RANGES];
-    if (file_read_all(self_map, current, sizeof current) < 0)
+    long len = file_read_all(self_map, current, sizeof current);
+    if (len < 0)
         return nerr_set(e, errno, "read %s", self_map);
+    if ((size_t)len + 1 >= sizeof current)
+        return nerr_set(e, 0, "read %s: longer than %d lines of map", self_map, IDMAP_MAX_RANGES);
     int n = idmap_parse(current, ranges, IDMAP_MAX_RANGES);
     if (n <= 0 || idmap_full_text(ranges, n, text, size) < 0)
         return nerr_set(e, EINVAL, "parse %s ('%.60s')", self_map, current);
+    /* The kernel takes a map in one write of less than a page
+     * (kernel/user_namespace.c map_write), whatever its line count. */
+    long page = getpagesize();
+    if (page > 0 && strlen(text) >= (size_t)page) {
+        nerr_set(e, E2BIG, "the full map of %s has %d ranges, %zu bytes of text; the kernel takes a map of "
+                 "less than %ld bytes", self_map, n, strlen(text), page);
+        nerr_hint(e, "cause: this namespace's map has many ranges with long ids; fix: --map root");
+        return -1;
+    }
     return 0;
 }
 
 static int write_full(pid_t child, struct nerr *e)
 {
-    char uid_text[8192], gid_text[8192];
+    char uid_text[IDMAP_TEXT_SIZE], gid_text[IDMAP_TEXT_SIZE];
     if (full_map_text("/proc/self/uid_map", uid_text, sizeof uid_text, e) < 0 ||
         full_map_text("/proc/self/gid_map", gid_text, sizeof gid_text, e) < 0)
         return -1;
@@ -77,7 +89,9 @@ int idmap_apply(pid_t child, enum map_mode mode, enum map_mode *used, struct ner
         }
         if (mode == MAP_FULL)
             return -1;
-        log_info("full id map refused (%s), using the root map", strerror(e->errnum));
+        char why[2 * NERR_TEXT + 64];
+        nerr_format(e, why, sizeof why);
+        log_info("full id map refused (%s), using the root map", why);
     }
     *used = MAP_ROOT;
     return write_root(child, e);

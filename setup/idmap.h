@@ -11,6 +11,10 @@
 enum map_mode { MAP_AUTO, MAP_ROOT, MAP_FULL };
 
 #define IDMAP_MAX_RANGES 340 /* the kernel's limit of lines per map since 4.15 */
+/* Room for a whole map file as the kernel shows it: at most IDMAP_MAX_RANGES
+ * lines of "%10u %10u %10u\n" (kernel/user_namespace.c uid_m_show), one byte
+ * more to tell a longer file, and the NUL. */
+#define IDMAP_TEXT_SIZE (IDMAP_MAX_RANGES * 33 + 2)
 
 struct id_range {
     unsigned long inside, outside, count;

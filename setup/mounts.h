@@ -16,8 +16,12 @@ int mount_locked_flags(const char *path, unsigned long *flags, struct nerr *e);
 int mount_tmpfs(const char *path, struct nerr *e);
 
 /* --ro, --ro-root: bind path onto itself (unless it is "/", already a mount of
- * its own here) and remount it read-only, keeping its locked flags: a remount
- * that would clear nodev/nosuid/noexec/atime is EPERM in a user namespace. */
+ * its own here) and make every mount of the tree read-only, each keeping its
+ * locked flags (a remount that would clear nodev/nosuid/noexec/atime is EPERM
+ * in a user namespace): mount_setattr(AT_RECURSIVE) where the kernel has it,
+ * else a remount of each mount of /proc/self/mountinfo under path. Writable
+ * mounts strictly under path stay so when nestinit made them for the payload:
+ * /proc and mount_tmpfs's. */
 int mount_read_only(const char *path, struct nerr *e);
 
 #endif

@@ -142,7 +142,7 @@ int privileges_resolve(const struct privilege_request *o, struct privileges *p, 
 
 static bool id_mapped(const char *map_file, unsigned long id)
 {
-    char text[8192];
+    char text[IDMAP_TEXT_SIZE];
     struct id_range ranges[IDMAP_MAX_RANGES];
     if (file_read_all(map_file, text, sizeof text) < 0)
         return false;

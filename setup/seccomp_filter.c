@@ -3,12 +3,18 @@
 #include <errno.h>
 #include <seccomp.h>
 
-/* Each is denied by Docker's default profile for a container without the
- * matching capability, and none is needed to build nested namespaces:
- * kernel keyrings (not namespaced), kexec and kernel modules, handle-based
- * opens that escape bind mounts, raw I/O ports, swap, reboot, process
- * accounting, eBPF and perf (kernel attack surface), userfaultfd (exploit
- * primitive), quotas, the kernel log, the clocks, and obsolete calls. */
+/* Each is denied by Docker's default profile (moby/profiles seccomp/default.json,
+ * 2026-05) for a container without the matching capability, and none is needed
+ * to build nested namespaces: kernel keyrings (not namespaced), kexec and
+ * kernel modules, handle-based opens that escape bind mounts, raw I/O ports,
+ * swap, reboot, process accounting, eBPF and perf (kernel attack surface),
+ * userfaultfd (exploit primitive), quotas, the kernel log, the clocks, and
+ * obsolete calls. Denied by both Docker's and Podman's (containers/common
+ * pkg/seccomp/seccomp.json, 2025-04) whatever the capabilities: io_uring
+ * (its rings run calls seccomp never sees; Docker dropped it in moby#46762),
+ * NUMA page migration of other processes (migrate_pages, move_pages) and the
+ * obsolete sysfs and ustat. Left allowed: pivot_root, which Docker denies but
+ * bwrap and container runtimes in the payload need. */
 static const char *const seccomp_denied_syscalls[] = {
     "keyctl", "add_key", "request_key",
     "kexec_load", "kexec_file_load",
@@ -20,11 +26,13 @@ static const char *const seccomp_denied_syscalls[] = {
     "acct",
     "bpf", "perf_event_open", "lookup_dcookie", "fanotify_init",
     "userfaultfd",
+    "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "migrate_pages", "move_pages",
     "quotactl", "quotactl_fd",
     "syslog",
     "settimeofday", "clock_settime", "clock_settime64", "stime", "clock_adjtime", "clock_adjtime64",
     "vhangup",
-    "uselib", "nfsservctl", "_sysctl", "vm86", "vm86old",
+    "uselib", "nfsservctl", "_sysctl", "sysfs", "ustat", "vm86", "vm86old",
     NULL,
 };
 

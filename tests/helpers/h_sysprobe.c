@@ -55,6 +55,13 @@ static long call(const char *name)
     if (!strcmp(name, "bpf")) return syscall(SYS_bpf, 99999, NULL, 0);
     if (!strcmp(name, "perf_event_open")) return syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0UL);
     if (!strcmp(name, "userfaultfd")) return syscall(SYS_userfaultfd, 1 | 0x40000000); /* USER_MODE_ONLY + bad bit */
+    if (!strcmp(name, "io_uring_setup")) return syscall(SYS_io_uring_setup, 0U, NULL); /* 0 entries: EINVAL */
+    if (!strcmp(name, "io_uring_enter")) return syscall(SYS_io_uring_enter, -1, 0U, 0U, 0U, NULL, 0UL);
+    if (!strcmp(name, "io_uring_register")) return syscall(SYS_io_uring_register, -1, 0U, NULL, 0U);
+    if (!strcmp(name, "migrate_pages")) return syscall(SYS_migrate_pages, -1, 0UL, NULL, NULL); /* no such pid */
+    if (!strcmp(name, "move_pages")) return syscall(SYS_move_pages, 0, 0UL, NULL, NULL, NULL, 0x80000000); /* bad flag */
+    if (!strcmp(name, "sysfs")) return syscall(SYS_sysfs, 99); /* unknown option */
+    if (!strcmp(name, "ustat")) return syscall(SYS_ustat, 0U, NULL); /* no such device */
     if (!strcmp(name, "clock_settime")) return syscall(SYS_clock_settime, -1, NULL); /* invalid clock */
     if (!strcmp(name, "getpid")) return syscall(SYS_getpid) > 0 ? 0 : -1;
 #if defined(__x86_64__)
@@ -76,7 +83,8 @@ int main(int argc, char **argv)
     static const char *const all[] = {
         "keyctl", "add_key", "request_key", "kexec_load", "kexec_file_load", "init_module", "finit_module",
         "delete_module", "open_by_handle_at", "iopl", "ioperm", "swapon", "swapoff", "reboot", "acct", "bpf",
-        "perf_event_open", "userfaultfd", "clock_settime", "getpid", "i386_keyctl", "x32_keyctl", NULL,
+        "perf_event_open", "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register", "migrate_pages",
+        "move_pages", "sysfs", "ustat", "clock_settime", "getpid", "i386_keyctl", "x32_keyctl", NULL,
     };
     const char *const *names = argc > 1 ? (const char *const *)argv + 1 : all;
     setvbuf(stdout, NULL, _IOLBF, 0);

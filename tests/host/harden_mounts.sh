@@ -177,6 +177,122 @@ test_env_ro() {
     want_opts "$d2 via NESTINIT_RO" "$(mnt_line "$d2" | cut -d' ' -f1)" ro
 }
 
+# ---- --ro and --ro-root are recursive (issue 8, finding 7): submounts made
+# before nestinit, in a private mount namespace the test owns, become
+# read-only too, each keeping the flags nestinit's user namespace locks
+
+# ro_all_under TOP: every mount of $OUT (mountinfo, up to =====) at or under
+# TOP that a path reaches is ro; the mount point KEEP_RW must be rw instead.
+# Unreachable is a mount covered by a later one: on its own mount point (the
+# container's /proc under the fresh one) or on a directory above it in the
+# same parent (the originals under nestinit's bind of TOP); and what hangs
+# from an unreachable mount.
+ro_all_under() {
+    local bad
+    bad=$(printf '%s\n' "$OUT" | sed '/^=====$/,$d' | awk -v top="$1" -v keep="${KEEP_RW:-}" '
+        { id[NR] = $1; par[$1] = $2; mp[$1] = $5; opt[$1] = $6 }
+        function covered(i,   n, j, pre) {
+            for (n = 1; n <= NR; n++) {
+                j = id[n]; pre = mp[j] == "/" ? "/" : mp[j] "/"
+                if (j == i) continue
+                if (par[j] == i && mp[j] == mp[i]) return 1
+                if (par[j] == par[i] && index(mp[i], pre) == 1) return 1
+            }
+            return 0
+        }
+        function up(i,   p) { p = par[i]; if (!(p in mp)) return 1; return mp[p] == mp[i] ? up(p) : reach(p) }
+        function reach(i) { return !covered(i) && up(i) }
+        END {
+            for (n = 1; n <= NR; n++) {
+                i = id[n]; m = mp[i]
+                if (!(top == "/" || m == top || index(m, top "/") == 1) || !reach(i)) continue
+                if (m == keep) { if ((","opt[i]",") !~ /,rw,/) print m ":" opt[i] "(want rw)"; continue }
+                if ((","opt[i]",") !~ /,ro,/) print m ":" opt[i]
+            }
+        }')
+    [ -z "$bad" ] && return 0
+    WHY="not read-only under $1: $(oneline "$bad")"
+    return 1
+}
+
+write_submount_payload() { # FILE
+    cat >"$1" <<EOF
+$WRITE_PROBE
+cat /proc/self/mountinfo; echo =====
+w "\$1/file"; w "\$1/sub/file"; w "\$1/sub/deeper/file"
+python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+MS_RDONLY, MS_REMOUNT, MS_BIND = 1, 32, 4096
+r = libc.mount(None, sys.argv[1].encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY, None)
+print("naive remount of sub:", "ok" if r == 0 else os.strerror(ctypes.get_errno()))
+' "\$1/sub"
+EOF
+}
+
+test_ro_submounts() { # PREFIX-COMMAND... -- (e.g. the mount_setattr-less helper)
+    local pre=() t d
+    while [ "$1" != -- ]; do pre+=("$1"); shift; done
+    t=$(newtmp); d=$(newtmp)
+    write_submount_payload "$t/payload.sh"
+    cat >"$t/wrap.sh" <<'EOF'
+d=$1; shift
+mkdir -p "$d/sub" && mount -t tmpfs -o nosuid,nodev,noexec tmpfs "$d/sub" &&
+    mkdir "$d/sub/deeper" && mount -t tmpfs tmpfs "$d/sub/deeper" || exit 90
+exec "$@"
+EOF
+    run unshare --mount --propagation private sh "$t/wrap.sh" "$d" "${pre[@]}" "$NESTINIT" -vv --ro "$d" -- sh "$t/payload.sh" "$d"
+    [ "$RC" = 90 ] && { WHY="could not prepare the submounts: $ERR"; return 1; }
+    want_rc 0 || return 1
+    local n; n=$(printf '%s\n' "$OUT" | sed '/^=====$/,$d' | awk -v top="$d" '$5 == top || index($5, top "/") == 1' | wc -l)
+    [ "$n" -ge 3 ] || { WHY="payload sees $n mounts under $d, want 3 (the bind and two tmpfs)"; return 1; }
+    ro_all_under "$d" || return 1
+    want_opts "payload's $d/sub (locked flags kept)" "$(mnt_line "$d/sub" | cut -d' ' -f1)" ro nosuid nodev noexec || return 1
+    local w
+    for w in file sub/file sub/deeper/file; do
+        want_match "write $w" "$OUT" "write $d/$w: Read-only file system" || return 1
+    done
+    want_match "naive remount without nosuid/nodev/noexec (they are locked)" "$OUT" "naive remount of sub: Operation not permitted"
+}
+
+test_ro_submounts_paths() {
+    # which way it went: mount_setattr by default, the mountinfo walk when the
+    # call is ENOSYS (tests/helpers/h_nosetattr)
+    test_ro_submounts -- || return 1
+    want_no_match "stderr (mount_setattr worked, no fallback)" "$ERR" "mount_setattr: " || return 1
+    build_helper h_nosetattr || return 1
+    test_ro_submounts "$HELPERS/h_nosetattr" -- || return 1
+    want_match "stderr (the fallback ran)" "$ERR" "mount_setattr: Function not implemented; remounting each mount"
+}
+
+RO_ROOT_PAYLOAD='cat /proc/self/mountinfo; echo =====; w /dev/shm/nestinit-ro-root; w /etc/nestinit-ro-root
+unshare -Ur sh -c "echo nested uid_map: \$(cat /proc/self/uid_map)"'
+
+test_ro_root_recursive() { # PREFIX-COMMAND... --
+    local pre=()
+    while [ "$1" != -- ]; do pre+=("$1"); shift; done
+    [ ${#pre[@]} = 0 ] || build_helper h_nosetattr || return 1
+    run "${pre[@]}" "$NESTINIT" --ro-root sh -c "$WRITE_PROBE; $RO_ROOT_PAYLOAD"
+    want_rc 0 || return 1
+    # every mount but the payload's /proc, which nested namespaces write through
+    KEEP_RW=/proc ro_all_under / || return 1
+    want_match "write to /dev/shm under --ro-root" "$OUT" "write /dev/shm/nestinit-ro-root: Read-only file system" || return 1
+    want_match "write to /etc under --ro-root" "$OUT" "write /etc/nestinit-ro-root: Read-only file system" || return 1
+    want_match "a nested user namespace still gets its map through /proc" "$OUT" "nested uid_map: 0 0 1"
+}
+
+test_ro_root_tmpfs_kept() { # PREFIX-COMMAND... --
+    # --tmpfs stays writable under --ro-root, unless --ro made it read-only
+    local pre=() d1 d2
+    while [ "$1" != -- ]; do pre+=("$1"); shift; done
+    [ ${#pre[@]} = 0 ] || build_helper h_nosetattr || return 1
+    d1=$(newtmp) d2=$(newtmp)
+    run "${pre[@]}" "$NESTINIT" --tmpfs "$d1" --tmpfs "$d2" --ro "$d2" --ro-root sh -c "$WRITE_PROBE"'; w "$1/f"; w "$2/f"' x "$d1" "$d2"
+    want_rc 0 || return 1
+    want_eq "writes to --tmpfs D1 and to --tmpfs D2 --ro D2 under --ro-root" "$OUT" \
+        "$(printf 'write %s/f: ok\nwrite %s/f: Read-only file system' "$d1" "$d2")"
+}
+
 t mounts_ro_youki_nodev_nosuid_locked test_youki "" nodev nosuid
 t mounts_ro_youki_nodev_nosuid_noexec_locked test_youki ",noexec" nodev nosuid noexec
 t mounts_ro_locked_noatime test_locked_atime noatime noatime
@@ -194,3 +310,8 @@ t mounts_tmpfs_under_ro_root test_tmpfs_under_ro_root
 t mounts_fresh_proc_nosuid_nodev_noexec test_fresh_proc_flags ni
 t mounts_fresh_proc_flags_unprivileged test_fresh_proc_flags ni_nobody
 t mounts_env_ro_list test_env_ro
+t mounts_ro_recursive_submounts_setattr_and_walk test_ro_submounts_paths
+t mounts_ro_root_recursive test_ro_root_recursive --
+t mounts_ro_root_recursive_walk test_ro_root_recursive "$HELPERS/h_nosetattr" --
+t mounts_ro_root_keeps_tmpfs_writable_not_ro test_ro_root_tmpfs_kept --
+t mounts_ro_root_keeps_tmpfs_writable_not_ro_walk test_ro_root_tmpfs_kept "$HELPERS/h_nosetattr" --

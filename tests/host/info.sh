@@ -150,6 +150,91 @@ test_info_plain() {
     want_eq map "$(json "$d/info" 'd["map"]')" none
 }
 
+# ---- --info-file is opened by root before the payload: never through a link,
+# never blocking, never destroying a file it did not write (issue 8, finding 5)
+
+PRECIOUS="root:x:0:0:precious line"
+# want_refused WHAT-REGEX FILE: exit 125, one error line naming the refusal,
+# FILE (the planted target) still holds $PRECIOUS
+want_refused() {
+    want_rc 125 && want_error || return 1
+    want_match "error line" "$ERR" "--info-file .*refused, $1" || return 1
+    want_eq "content of the planted target $2" "$(cat "$2")" "$PRECIOUS"
+}
+
+test_info_symlink_planted() {
+    # an earlier payload run as uid 1000 plants a link in a directory it can
+    # write (not sticky, so fs.protected_symlinks does not stop root following)
+    local d t; d=$(newtmp shared) t=$(newtmp)
+    printf '%s\n' "$PRECIOUS" >"$t/precious"
+    run setpriv --reuid=1000 --regid=1000 --clear-groups ln -s "$t/precious" "$d/info"
+    [ "$RC" = 0 ] || { WHY="uid 1000 could not plant the link: $ERR"; return 1; }
+    ni --info-file "$d/info" true
+    want_refused "it is a symbolic link" "$t/precious"
+}
+
+test_info_hardlink() {
+    local d; d=$(newtmp)
+    printf '%s\n' "$PRECIOUS" >"$d/precious"
+    ln "$d/precious" "$d/info" || { WHY="cannot make a hard link"; return 1; }
+    ni --info-file "$d/info" true
+    want_refused "it has more than one hard link" "$d/precious"
+}
+
+test_info_parent_symlink() {
+    # the parent directory is a link to another directory holding a file of
+    # the same name: the content rule keeps that file
+    local d t; d=$(newtmp shared) t=$(newtmp)
+    printf '%s\n' "$PRECIOUS" >"$t/info"
+    ln -s "$t" "$d/sub"
+    ni --info-file "$d/sub/info" true
+    want_refused "it exists and holds something other than an earlier --info object" "$t/info"
+}
+
+test_info_fifo() { # with-reader: 0 or 1
+    local d; d=$(newtmp)
+    mkfifo "$d/info" || { WHY="mkfifo failed"; return 1; }
+    local T_TIMEOUT=5
+    if [ "$1" = 1 ]; then # a reader holds it open: open(2) succeeds, fstat refuses
+        run bash -c 'exec 3<>"$1"; shift; exec "$@"' x "$d/info" "$NESTINIT" --info-file "$d/info" true
+    else # no reader: open(2) would block without O_NONBLOCK
+        ni --info-file "$d/info" true
+    fi
+    want_rc 125 && want_error || return 1
+    want_match "error line" "$ERR" "--info-file .*refused, it is not a regular file" || return 1
+    [ "$ELAPSED_MS" -lt 2000 ] || { WHY="refusal took ${ELAPSED_MS} ms"; return 1; }
+}
+
+test_info_directory() {
+    local d; d=$(newtmp)
+    mkdir "$d/info"
+    ni --info-file "$d/info" true
+    want_rc 125 && want_error || return 1
+    want_match "error line" "$ERR" "--info-file .*refused, it is a directory"
+}
+
+test_info_foreign_content() {
+    local d; d=$(newtmp)
+    printf '%s\n' "$PRECIOUS" >"$d/info"
+    ni --info-file "$d/info" true
+    want_refused "it exists and holds something other" "$d/info"
+}
+
+test_info_regular_reuse() {
+    # a new file, then the same path again (an earlier info object), then an
+    # empty placeholder (what a bind mount of a fresh file looks like)
+    local d; d=$(newtmp)
+    ni --info-file "$d/info" true && want_rc 0 && want_info_json "$d/info" || return 1
+    local first; first=$(json "$d/info" 'd["outer_pid"]')
+    ni --info-file "$d/info" true && want_rc 0 && want_info_json "$d/info" || return 1
+    want_ne "outer_pid of the second run (file rewritten)" "$(json "$d/info" 'd["outer_pid"]')" "$first" || return 1
+    : >"$d/empty"
+    ni --info-file "$d/empty" true && want_rc 0 && want_info_json "$d/empty" || return 1
+    want_eq "mode of the created file" "$(stat -c %a "$d/info")" 644 || return 1
+    # /dev/null, the one device allowed: writing it destroys nothing
+    ni --info-file /dev/null true && want_rc 0 && want_no_stderr
+}
+
 t info_valid_single_line_json test_valid
 t info_version_matches test_version
 t info_outer_pid test_outer_pid
@@ -162,3 +247,11 @@ t info_fd_pipe test_info_fd_pipe
 t info_env_file test_info_env
 t info_map_root test_info_map_root
 t info_mode_plain test_info_plain
+t info_file_symlink_planted_by_uid_1000_refused test_info_symlink_planted
+t info_file_hardlink_refused test_info_hardlink
+t info_file_symlinked_parent_keeps_other_file test_info_parent_symlink
+t info_file_fifo_no_reader_refused_at_once test_info_fifo 0
+t info_file_fifo_with_reader_refused test_info_fifo 1
+t info_file_directory_refused test_info_directory
+t info_file_foreign_content_refused test_info_foreign_content
+t info_file_regular_new_rewrite_empty test_info_regular_reuse

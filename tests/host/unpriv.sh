@@ -72,6 +72,54 @@ test_proc_bind_unpriv() {
     want_match "NSpid with --proc bind" "$(fields "$OUT")" '^[0-9]+ 2$'
 }
 
+# ---- a caller that is root of a user namespace whose map has many ranges (a
+# rootless engine with many subuid ranges): tests/helpers/h_bigmap runs
+# nestinit there. The kernel shows up to 340 lines per map (user_namespaces(7)),
+# each padded to 33 bytes: more than 248 overflowed nestinit's 8 KiB buffers.
+bigmap_want() { # RANGES INSIDE: the full 1:1 map nestinit must give the inner
+    local i
+    echo "0 0 1"
+    for ((i = 1; i < $1; i++)); do echo "$(($2 + 2 * i)) $(($2 + 2 * i)) 1"; done
+}
+
+bigmap() { # RANGES INSIDE OUTSIDE CMD...
+    build_helper h_bigmap || return 1
+    run "$HELPERS/h_bigmap" "$@"
+}
+
+test_bigmap_control() {
+    bigmap 340 0 1000 sh -c 'wc -l </proc/self/uid_map; wc -l </proc/self/gid_map; id -u' && want_rc 0 || return 1
+    want_eq "lines of the helper's uid_map, gid_map; uid" "$(fields "$OUT")" "340 340 0"
+}
+
+test_bigmap_full() { # MAP-MODE
+    local d; d=$(newtmp)
+    bigmap 340 0 1000 "$NESTINIT" --map "$1" --info-file "$d/info" cat /proc/self/uid_map /proc/self/gid_map &&
+        want_rc 0 && want_no_stderr || return 1
+    local want; want=$(fields "$(bigmap_want 340 0) $(bigmap_want 340 0)")
+    want_eq "payload's uid_map and gid_map (340 lines each)" "$(fields "$OUT")" "$want" || return 1
+    want_eq "info map" "$(json "$d/info" 'd["map"]')" full || return 1
+    want_eq "info uid_map" "$(fields "$(json "$d/info" 'd["uid_map"]')")" "$(fields "$(bigmap_want 340 0)")"
+}
+
+test_bigmap_user() {
+    # a --user from the last range: the mapped check reads the whole map
+    bigmap 340 0 1000 "$NESTINIT" --user 678:678 sh -c 'id -u; id -g' && want_rc 0 && want_no_stderr || return 1
+    want_eq "id -u -g of --user 678:678" "$(fields "$OUT")" "678 678"
+}
+
+test_bigmap_too_long() {
+    # 260 ranges of 6-digit ids: the 1:1 map is 4150 bytes, and the kernel
+    # takes a map in one write of less than a page: a clear line, not EINVAL
+    [ "$(getconf PAGESIZE)" = 4096 ] || { WHY="page size $(getconf PAGESIZE), this test assumes 4096"; return 1; }
+    bigmap 260 100000 1 "$NESTINIT" --map full true && want_rc 125 && want_error || return 1
+    want_match "error line" "$ERR" "has 260 ranges, 4150 bytes .*less than 4096 bytes.*fix: --map root" || return 1
+    local d; d=$(newtmp)
+    bigmap 260 100000 1 "$NESTINIT" -v --info-file "$d/info" true && want_rc 0 || return 1
+    want_eq "info map under --map auto" "$(json "$d/info" 'd["map"]')" root || return 1
+    want_match "the fallback says why" "$ERR" "full id map refused \(.*has 260 ranges.*\), using the root map"
+}
+
 t unpriv_map_auto_is_root test_maps
 t unpriv_map_root_explicit test_maps --map root
 t unpriv_map_full_fails_125 test_map_full_fails
@@ -82,3 +130,8 @@ t unpriv_exit_status test_exit
 t unpriv_not_found_127 test_not_found
 t unpriv_outer_stays_unprivileged test_outer_is_nobody
 t unpriv_proc_bind test_proc_bind_unpriv
+t bigmap_control_helper_maps_340_ranges test_bigmap_control
+t bigmap_340_ranges_map_full test_bigmap_full full
+t bigmap_340_ranges_map_auto test_bigmap_full auto
+t bigmap_340_ranges_user_in_last_range test_bigmap_user
+t bigmap_map_over_a_page_clear_line test_bigmap_too_long

@@ -5,22 +5,45 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
+
 int nerr_set(struct nerr *e, int errnum, const char *fmt, ...)
 {
     va_list ap;
     e->errnum = errnum;
-    e->hint[0] = '\0';
+    e->cause[0] = e->fix[0] = '\0';
     va_start(ap, fmt);
     vsnprintf(e->what, sizeof e->what, fmt, ap);
     va_end(ap);
     return -1;
 }
 
-void nerr_hint(struct nerr *e, const char *fmt, ...)
+void nerr_cause(struct nerr *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->hint, sizeof e->hint, fmt, ap);
+    vsnprintf(e->cause, sizeof e->cause, fmt, ap);
+    va_end(ap);
+}
+
+void nerr_fix(struct nerr *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->fix, sizeof e->fix, fmt, ap);
+    va_end(ap);
+}
+
+void nerr_add_fix(struct nerr *e, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n = strlen(e->fix);
+    if (n > 0 && n + 2 < sizeof e->fix) {
+        memcpy(e->fix + n, "; ", 3);
+        n += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(e->fix + n, sizeof e->fix - n, fmt, ap);
     va_end(ap);
 }
 
@@ -28,22 +51,25 @@ int nerr_prefix(struct nerr *e, const char *prefix)
 {
     char what[NERR_TEXT];
     memcpy(what, e->what, sizeof what);
-    int n = snprintf(e->what, sizeof e->what, "%s: ", prefix);
-    if (n > 0 && (size_t)n < sizeof e->what)
-        memcpy(e->what + n, what, sizeof e->what - (size_t)n - 1);
-    e->what[sizeof e->what - 1] = '\0';
+    snprintf(e->what, sizeof e->what, "%s: %.1900s", prefix, what); /* the end of a long one may go */
     return -1;
 }
 
 void nerr_format(const struct nerr *e, char *buf, size_t size)
 {
-    int n;
-    if (e->errnum)
-        n = snprintf(buf, size, "%s: %s (%s)", e->what, strerror(e->errnum), errno_name(e->errnum));
-    else
-        n = snprintf(buf, size, "%s", e->what);
-    if (e->hint[0] && n >= 0 && (size_t)n < size)
-        snprintf(buf + n, size - (size_t)n, "; %s", e->hint);
+    int n = e->errnum ? snprintf(buf, size, "%s: %s (%s)", e->what, strerror(e->errnum), errno_name(e->errnum))
+                      : snprintf(buf, size, "%s", e->what);
+    if (e->cause[0] && n >= 0 && (size_t)n < size)
+        n += snprintf(buf + n, size - (size_t)n, "; cause: %s", e->cause);
+    if (e->fix[0] && n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, "; fix: %s", e->fix);
+}
+
+void nerr_print(const struct nerr *e)
+{
+    char line[NERR_LINE];
+    nerr_format(e, line, sizeof line);
+    log_error("%s", line);
 }
 
 /* musl has no strerrorname_np; users search the web for these names. */

@@ -16,6 +16,7 @@
 #include "init/plan.h"
 #include "reaper/ksigset.h"
 #include "setup/caps.h"
+#include "setup/conditions.h"
 #include "setup/diagnose.h"
 #include "base/files.h"
 #include "setup/idmap.h"
@@ -23,10 +24,6 @@
 #include "setup/nsclone.h"
 #include "setup/procfs.h"
 #include "setup/seccomp_probe.h"
-
-#define SECCOMP_FIX                                                                                 \
-    "fix: " SECCOMP_PROFILE_FIX ", Kubernetes securityContext.seccompProfile {type: Localhost, "     \
-    "localhostProfile: nestinit.json}"
 
 const char *check_status_name(enum check_status s)
 {
@@ -41,17 +38,26 @@ __attribute__((format(printf, 4, 5))) static struct check_step *add(struct check
     va_list ap;
     s->name = name;
     s->status = status;
+    s->fix[0] = '\0';
     va_start(ap, fmt);
     vsnprintf(s->detail, sizeof s->detail, fmt, ap);
     va_end(ap);
     return s;
 }
 
+static void set_fix(struct check_step *s, const char *fix)
+{
+    snprintf(s->fix, sizeof s->fix, "%s", fix);
+}
+
+/* A failed step: what failed, its errno and cause in the detail, the fix apart. */
 static void add_error(struct check_report *r, const char *name, const struct nerr *e)
 {
-    char text[2 * NERR_TEXT];
-    nerr_format(e, text, sizeof text);
-    add(r, name, CHECK_FAIL, "%s", text);
+    struct nerr shown = *e;
+    char text[NERR_LINE];
+    shown.fix[0] = '\0';
+    nerr_format(&shown, text, sizeof text);
+    set_fix(add(r, name, CHECK_FAIL, "%s", text), e->fix);
 }
 
 static void check_seccomp(struct check_report *r)
@@ -59,10 +65,12 @@ static void check_seccomp(struct check_report *r)
     struct seccomp_state sc;
     seccomp_state_read(&sc);
     if (sc.mode == 2 && seccomp_filter_refuses_mounts())
-        add(r, "seccomp", CHECK_WARN,
-            "mode 2 (filter), %d filter(s), kernel API level %u: the filter refuses mount-family calls "
-            "(umount2 of a missing path gives EPERM where the kernel says ENOENT), as Docker's default profile does; "
-            SECCOMP_FIX, sc.filters, sc.api);
+        set_fix(add(r, "seccomp", CHECK_WARN,
+                    "mode 2 (filter), %d filter(s), kernel API level %u: the filter refuses mount-family calls "
+                    "(umount2 of a missing path gives EPERM where the kernel says ENOENT), as Docker's default "
+                    "profile does; cause: %s",
+                    sc.filters, sc.api, condition_cause(COND_SECCOMP_NAMESPACES)),
+                condition_fix(COND_SECCOMP_NAMESPACES));
     else if (sc.mode == 2)
         add(r, "seccomp", CHECK_OK, "mode 2 (filter), %d filter(s), kernel API level %u: mount-family calls pass",
             sc.filters, sc.api);
@@ -78,10 +86,9 @@ static void check_capabilities(struct check_report *r)
         text = cap_to_text(caps, NULL);
     bool setid = caps_have(CAP_SETUID) && caps_have(CAP_SETGID);
     if (geteuid() == 0 && !caps_have(CAP_SETFCAP))
-        add(r, "capabilities", CHECK_WARN,
-            "%s: root without CAP_SETFCAP cannot map uid 0 into a user namespace (Linux >= 5.12); "
-            "fix: docker/podman run --cap-add SETFCAP (in Docker's default set; --cap-drop ALL removes it), or a non-root --user",
-            text ? text : "unknown");
+        set_fix(add(r, "capabilities", CHECK_WARN, "%s: root without CAP_SETFCAP; cause: %s", text ? text : "unknown",
+                    condition_cause(COND_NO_SETFCAP)),
+                condition_fix(COND_NO_SETFCAP));
     else
         add(r, "capabilities", CHECK_OK, "%s; id map: %s", text ? text : "unknown",
             setid ? "full (CAP_SETUID and CAP_SETGID held)" : "root only (no CAP_SETUID/CAP_SETGID)");
@@ -98,11 +105,13 @@ static void check_sysctls(struct check_report *r)
     long mnts = file_read_long("/proc/sys/user/max_mnt_namespaces");
     long clone = file_read_long("/proc/sys/kernel/unprivileged_userns_clone");
     if (users == 0 || pids == 0 || mnts == 0)
-        add(r, "sysctls", CHECK_FAIL,
-            "user.max_user_namespaces=%ld, max_pid_namespaces=%ld, max_mnt_namespaces=%ld: disabled; "
-            "fix: on the host, sysctl -w user.max_user_namespaces=15000 (and the others)", users, pids, mnts);
+        set_fix(add(r, "sysctls", CHECK_FAIL,
+                    "user.max_user_namespaces=%ld, max_pid_namespaces=%ld, max_mnt_namespaces=%ld: disabled", users,
+                    pids, mnts),
+                "on the host, sysctl -w user.max_user_namespaces=15000 (and the others at 0)");
     else if (clone == 0 && geteuid() != 0)
-        add(r, "sysctls", CHECK_FAIL, "kernel.unprivileged_userns_clone=0; fix: on the host, sysctl -w kernel.unprivileged_userns_clone=1");
+        set_fix(add(r, "sysctls", CHECK_FAIL, "%s", condition_cause(COND_UNPRIV_USERNS_OFF)),
+                condition_fix(COND_UNPRIV_USERNS_OFF));
     else
         add(r, "sysctls", CHECK_OK, "user.max_user_namespaces=%ld, max_pid_namespaces=%ld, max_mnt_namespaces=%ld%s",
             users, pids, mnts, clone < 0 ? "" : clone ? ", kernel.unprivileged_userns_clone=1" : ", kernel.unprivileged_userns_clone=0");
@@ -116,10 +125,8 @@ static void check_apparmor(struct check_report *r)
         file_read_all("/proc/self/attr/current", label, sizeof label);
     label[strcspn(label, "\n")] = '\0';
     if (restrict_userns == 1)
-        add(r, "apparmor", CHECK_WARN,
-            "kernel.apparmor_restrict_unprivileged_userns=1 (profile '%s'): unprivileged user namespaces need an AppArmor "
-            "profile that allows userns; fix: on the host, sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, "
-            "or docker run --security-opt apparmor=unconfined", label);
+        set_fix(add(r, "apparmor", CHECK_WARN, "profile '%s'; cause: %s", label, condition_cause(COND_APPARMOR_USERNS)),
+                condition_fix(COND_APPARMOR_USERNS));
     else
         add(r, "apparmor", CHECK_OK, "%s%s%s", label[0] ? "profile '" : "no AppArmor label", label, label[0] ? "'" : "");
 }
@@ -170,9 +177,9 @@ static void report_probe(struct check_report *r, const struct probe_result *res)
     }
     add(r, "mountns", CHECK_OK, "/ made recursively private in the new mount namespace");
     if (res->fresh.what[0])
-        add(r, "proc-fresh", res->bind.what[0] ? CHECK_FAIL : CHECK_WARN, "%s; the default --proc auto %s; fix: %s",
-            res->fresh_reason, res->bind.what[0] ? "cannot fall back either" : "falls back to a bind of /proc",
-            PROC_UNMASK_FIX);
+        set_fix(add(r, "proc-fresh", CHECK_WARN, "%s (with the user namespace made first; see proc-auto)",
+                    res->fresh_reason),
+                PROC_FRESH_FIX);
     else
         add(r, "proc-fresh", CHECK_OK, "a fresh procfs for the new pid namespace can be mounted");
     if (res->bind.what[0])
@@ -256,9 +263,10 @@ static void check_proc_route(const struct options *o, struct check_report *r)
         return add_error(r, "proc-auto", &e);
     r->proc_auto = plan.proc.mount;
     if (plan.proc.mount == PROC_CONTAINER)
-        add(r, "proc-auto", CHECK_WARN,
-            "container: no new pid namespace, the payload keeps the container's /proc and pids: %s; fix: %s",
-            plan.reason, PROC_FRESH_FIX);
+        set_fix(add(r, "proc-auto", CHECK_WARN,
+                    "container: no new pid namespace, the payload keeps the container's /proc and pids: %s",
+                    plan.reason),
+                PROC_FRESH_FIX);
     else if (plan.route == ROUTE_PIDNS_FIRST)
         add(r, "proc-auto", CHECK_OK,
             "%s: pid and mount namespaces first (CAP_SYS_ADMIN over this mount namespace), a fresh procfs%s, "

@@ -14,6 +14,7 @@ struct check_step {
     const char *name;
     enum check_status status;
     char detail[1536];
+    char fix[1024]; /* the engine flag or host setting to change; empty when none */
 };
 
 #define CHECK_MAX_STEPS 16

@@ -19,18 +19,8 @@ static void print_json(const struct check_report *r)
         json_member_string(&j, "name", r->steps[i].name, 1);
         json_member_string(&j, "status", check_status_name(r->steps[i].status), 0);
         /* The fix travels in its own member; in text it ends the line. */
-        char detail[sizeof r->steps[i].detail];
-        snprintf(detail, sizeof detail, "%s", r->steps[i].detail);
-        char *fix = strstr(detail, "fix: ");
-        if (fix) {
-            char *cut = fix > detail + 1 && fix[-2] == ';' ? fix - 2 : fix;
-            fix += 5;
-            json_member_string(&j, "fix", fix, 0);
-            *cut = '\0';
-        } else {
-            json_member_string(&j, "fix", NULL, 0);
-        }
-        json_member_string(&j, "detail", detail, 0);
+        json_member_string(&j, "fix", r->steps[i].fix[0] ? r->steps[i].fix : NULL, 0);
+        json_member_string(&j, "detail", r->steps[i].detail, 0);
         json_raw(&j, "}");
     }
     json_raw(&j, "]}\n");
@@ -45,6 +35,7 @@ void check_print(const struct check_report *r, bool json)
     }
     printf("nestinit %s --check (uid %d, pid %d)\n", NESTINIT_VERSION, (int)getuid(), (int)getpid());
     for (int i = 0; i < r->count; i++)
-        printf("%s %s: %s\n", check_status_name(r->steps[i].status), r->steps[i].name, r->steps[i].detail);
+        printf("%s %s: %s%s%s\n", check_status_name(r->steps[i].status), r->steps[i].name, r->steps[i].detail,
+               r->steps[i].fix[0] ? "; fix: " : "", r->steps[i].fix);
     printf("result: %s\n", r->result);
 }

@@ -32,7 +32,7 @@
 static int info_file_refused(const char *path, const char *why, const char *fix, struct nerr *e)
 {
     nerr_set(e, 0, "--info-file %s: refused, %s", path, why);
-    nerr_hint(e, "fix: %s", fix);
+    nerr_fix(e, "%s", fix);
     return -2;
 }
 

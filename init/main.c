@@ -14,9 +14,7 @@ int main(int argc, char **argv)
     struct options o;
     struct nerr e;
     if (options_parse(&o, argc, argv, environment, &e) < 0) {
-        char text[2 * NERR_TEXT];
-        nerr_format(&e, text, sizeof text);
-        log_error("%s", text);
+        nerr_print(&e);
         return 125;
     }
     log_set_level(o.verbosity);

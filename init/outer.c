@@ -19,6 +19,7 @@
 #include "init/supervise.h"
 #include "base/log.h"
 #include "reaper/reaper.h"
+#include "setup/conditions.h"
 #include "setup/diagnose.h"
 #include "base/files.h"
 #include "setup/idmap.h"
@@ -40,17 +41,14 @@ struct outer {
 
 static int fail(const struct nerr *e)
 {
-    char text[2 * NERR_TEXT + 64];
-    nerr_format(e, text, sizeof text);
-    log_error("%s", text);
+    nerr_print(e);
     return 125;
 }
 
 /* A failed setup step: --check tells about every other step too. */
 static int setup_failed(struct nerr *e)
 {
-    size_t n = strlen(e->hint);
-    snprintf(e->hint + n, sizeof e->hint - n, "%snestinit --check probes every step", n ? "; " : "");
+    nerr_add_fix(e, "nestinit --check probes every step");
     return fail(e);
 }
 
@@ -96,12 +94,10 @@ static int run_plain(struct outer *st, const char *why)
 
 static int namespaces_failed(struct outer *st, struct nerr *e)
 {
-    char text[2 * NERR_TEXT + 64];
+    char text[NERR_LINE];
     if (st->options->fallback != FALLBACK_PLAIN)
         return setup_failed(e);
-    char *fix = strstr(e->hint, "; fix:");
-    if (fix)
-        *fix = '\0'; /* the fix would be the --fallback plain we are following */
+    e->fix[0] = '\0'; /* the fix would be the --fallback plain we are following */
     nerr_format(e, text, sizeof text);
     return run_plain(st, text);
 }
@@ -229,8 +225,7 @@ static int set_up_inner(struct outer *st, struct inner_report *report, enum map_
         return SETUP_NO_CLONE;
     if (!channel_read_proc_pid(&st->channel, &st->proc_pid) || st->proc_pid <= 0) {
         nerr_set(e, st->proc_pid < 0 ? -st->proc_pid : 0, "the inner init cannot find itself in /proc");
-        nerr_hint(e, "cause: the procfs at /proc belongs to a pid namespace that does not contain this one; "
-                     "fix: mount this container's procfs at /proc");
+        nerr_condition(e, COND_PROC_FOREIGN);
         stop_inner(st);
         return SETUP_FAILED;
     }
@@ -260,7 +255,7 @@ static int set_up(struct outer *st, struct inner_report *report, enum map_mode *
          * filter refuses although it grants CAP_SYS_ADMIN. */
         bool proc_failed = report->proc.refused || (rc == SETUP_NO_CLONE && st->plan.route == ROUTE_PIDNS_FIRST);
         if (st->plan.may_fall_back && proc_failed) {
-            char text[2 * NERR_TEXT];
+            char text[NERR_LINE];
             nerr_format(&e, text, sizeof text);
             log_debug("fresh /proc failed (%s), falling back to the container's", text);
             plan_no_pidns(&st->plan, report->proc.refused ? report->proc.reason : text);

@@ -37,9 +37,7 @@ void payload_exec(const struct payload_spec *spec)
         signal(SIGCHLD, SIG_IGN);
     struct nerr e;
     if (privileges_apply(&spec->privileges, &e) < 0) {
-        char text[2 * NERR_TEXT];
-        nerr_format(&e, text, sizeof text);
-        log_error("%s", text);
+        nerr_print(&e);
         _exit(125);
     }
     if (spec->listen_pid_ours) {

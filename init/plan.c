@@ -6,6 +6,7 @@
 
 #include "base/files.h"
 #include "setup/caps.h"
+#include "setup/conditions.h"
 #include "setup/mountinfo.h"
 
 #define LATE_NAMESPACES (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
@@ -72,9 +73,7 @@ static int plan_fresh(const struct options *o, struct plan *p, struct nerr *e)
     }
     if (o->proc == PROC_UNMASKED) {
         nerr_set(e, 0, "--proc unmasked: %s", p->reason);
-        nerr_hint(e, "cause: only a process that may unmount the masks itself (CAP_SYS_ADMIN over its mount "
-                     "namespace) may have a procfs without them; fix: docker/podman run --cap-add SYS_ADMIN, or "
-                     PROC_UNMASK_FIX);
+        nerr_condition(e, COND_MASKS_NEED_SYS_ADMIN);
         return -1;
     }
     return 0; /* --proc fresh: try, and say what the kernel answered */

@@ -43,12 +43,10 @@ void supervise_payload(const struct options *o, const struct payload_spec *spec,
         .kill_group = o->kill_group, .rewrite = o->rewrite, .kill_after_term = o->grace_seconds,
         .target_pidfd = -1,
     };
-    char text[2 * NERR_TEXT];
 
     pid_t payload = payload_spawn(spec, &e);
     if (payload < 0) {
-        nerr_format(&e, text, sizeof text);
-        log_error("%s", text);
+        nerr_print(&e);
         _exit(125);
     }
     /* Until the outer has its pidfd, the payload cannot be reaped, so its pid

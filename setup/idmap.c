@@ -9,6 +9,7 @@
 
 #include "base/log.h"
 #include "setup/caps.h"
+#include "setup/conditions.h"
 #include "base/files.h"
 
 static int write_proc_file(pid_t child, const char *name, const char *text, struct nerr *e)
@@ -18,8 +19,7 @@ static int write_proc_file(pid_t child, const char *name, const char *text, stru
     if (file_write_all(path, text) < 0) {
         nerr_set(e, errno, "write %s of the inner init (%s)", name, path);
         if (e->errnum == EROFS)
-            nerr_hint(e, "cause: /proc is mounted read-only, and the id maps of a new user namespace are written "
-                         "through it; fix: mount /proc read-write (engines do), or --unshare without user");
+            nerr_condition(e, COND_PROC_READ_ONLY);
         return -1;
     }
     return 0;
@@ -43,7 +43,7 @@ static int full_map_text(const char *self_map, char *text, size_t size, struct n
     if (page > 0 && strlen(text) >= (size_t)page) {
         nerr_set(e, E2BIG, "the full map of %s has %d ranges, %zu bytes of text; the kernel takes a map of "
                  "less than %ld bytes", self_map, n, strlen(text), page);
-        nerr_hint(e, "cause: this namespace's map has many ranges with long ids; fix: --map root");
+        nerr_condition(e, COND_MAP_TOO_LONG);
         return -1;
     }
     return 0;
@@ -56,7 +56,7 @@ static int write_full(pid_t child, struct nerr *e)
         full_map_text("/proc/self/gid_map", gid_text, sizeof gid_text, e) < 0)
         return -1;
     if (write_proc_file(child, "uid_map", uid_text, e) < 0 || write_proc_file(child, "gid_map", gid_text, e) < 0) {
-        nerr_hint(e, "cause: a full map needs CAP_SETUID and CAP_SETGID over every id of this namespace; fix: --map root");
+        nerr_condition(e, COND_FULL_MAP_CAPS);
         return -1;
     }
     return 0;
@@ -73,8 +73,7 @@ static int write_root(pid_t child, struct nerr *e)
         return -1;
     if (write_proc_file(child, "uid_map", uid_text, e) < 0) {
         if (e->errnum == EPERM && geteuid() == 0 && !caps_have(CAP_SETFCAP))
-            nerr_hint(e, "cause: mapping uid 0 needs CAP_SETFCAP (Linux >= 5.12) and this process lacks it; "
-                         "fix: docker/podman run --cap-add SETFCAP (in Docker's default set; --cap-drop ALL removes it) or run the container as a non-root --user");
+            nerr_condition(e, COND_NO_SETFCAP);
         return -1;
     }
     return write_proc_file(child, "gid_map", gid_text, e);

@@ -219,10 +219,11 @@ static int drop_bounding(const struct privileges *p, struct nerr *e)
  * capability to change ids or capability sets: say so instead of a bare EPERM. */
 static int explain(const struct privileges *p, struct nerr *e)
 {
-    if (e->errnum == EPERM)
-        nerr_hint(e, "cause: %s needs capabilities this process lacks (no user namespace of its own, e.g. "
-                     "--unshare none as a non-root user); fix: keep user in --unshare, or run as root",
-                  p->set_ids ? "--user" : "--cap-drop/--cap-add");
+    if (e->errnum == EPERM) {
+        nerr_cause(e, "%s needs capabilities this process lacks (no user namespace of its own, e.g. --unshare "
+                      "none as a non-root user)", p->set_ids ? "--user" : "--cap-drop/--cap-add");
+        nerr_fix(e, "keep user in --unshare, or run as root");
+    }
     return -1;
 }
 

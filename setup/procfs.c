@@ -67,8 +67,9 @@ static int refused(const struct proc_step *step, struct proc_result *r, struct n
     if (r->reason[0] == '\0')
         procfs_explain_refusal(e->errnum, r->reason, sizeof r->reason);
     nerr_set(e, 0, "--proc %s: %s", proc_mode_name(step->asked), r->reason);
-    nerr_hint(e, "fix: %s%s", step->mount == PROC_UNMASKED ? PROC_UNMASK_FIX : PROC_FRESH_FIX,
-              step->asked == PROC_AUTO ? "" : "; or use --proc auto to fall back to the container's /proc");
+    nerr_fix(e, "%s", step->mount == PROC_UNMASKED ? PROC_UNMASK_FIX : PROC_FRESH_FIX);
+    if (step->asked != PROC_AUTO)
+        nerr_add_fix(e, "or use --proc auto to fall back to the container's /proc");
     return -1;
 }
 

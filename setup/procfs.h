@@ -51,7 +51,7 @@ void procfs_describe_masks(char *text, size_t size);
 
 /* The flags that give a fresh /proc: SYS_ADMIN keeps the masks, the rest lift them. */
 #define PROC_FRESH_FIX                                                                                    \
-    "docker/podman run --cap-add SYS_ADMIN (masks kept), or " PROC_UNMASK_FIX ", or Kubernetes "          \
-    "securityContext capabilities: add: [SYS_ADMIN]"
+    "docker/podman run --cap-add SYS_ADMIN, Kubernetes securityContext capabilities: add: [SYS_ADMIN] "   \
+    "(masks kept); or " PROC_UNMASK_FIX " (no masks)"
 
 #endif

@@ -70,8 +70,12 @@ IDLE_CODE static int forward(const struct reaper_config *cfg, pid_t child, int s
         return 0;
     }
     long rc = send_signal(cfg, child, target);
-    if (rc < 0 && rc != -ESRCH)
-        log_warn("forwarding signal %d to %d: %s", target, (int)child, strerror((int)-rc));
+    if (rc == -ESRCH) /* gone, or (-g) its group is: nothing was delivered */
+        log_debug("signal %d not delivered: %s%d no longer exists", target, cfg->kill_group ? "process group " : "",
+                  (int)child);
+    else if (rc < 0)
+        log_warn("forwarding signal %d to %s%d: %s", target, cfg->kill_group ? "process group " : "", (int)child,
+                 strerror((int)-rc));
     else
         log_debug("forwarded signal %d to %s%d", target, cfg->kill_group ? "group " : "", (int)child);
     return target;

@@ -218,6 +218,42 @@ t pid1_kill_group_plain_init test_kill_group yes -- --unshare none -g
 t pid1_no_kill_group_child_only test_kill_group no --
 t pid1_no_kill_group_plain_init test_kill_group no -- --unshare none
 
+# Issue 8, finding 3: a signal that reaches nestinit during setup, before the
+# payload has run at all, must still reach the payload's group with -g. The
+# signal is made pending before nestinit starts (blocked, sent to itself,
+# then exec: the pending set and mask survive execve, signal(7)), so the loop
+# dequeues it right after the fork: deterministic, no sleep. With only the
+# child calling setpgid, kill(-pid) found no such group (ESRCH) and the signal
+# was lost while the log said it was forwarded.
+PENDING_EXEC='import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+os.kill(os.getpid(), signal.SIGUSR1)
+os.execv(sys.argv[1], sys.argv[1:])'
+
+test_kill_group_signal_during_setup() { # ROUNDS NESTINIT-OPTIONS...
+    local rounds=$1 i d lost=""; shift
+    [ -n "$SIGREC" ] || { WHY="cannot build sigrecord: $HELPER_ERR"; return 1; }
+    for i in $(seq 1 "$rounds"); do
+        d=$(newtmp)
+        REC_D=$d
+        bg_ni "$PY" -c "$PENDING_EXEC" -- "$@" -vv -- "$SIGREC" "$d/log" "$d/ready" "$d/stop" ||
+            { WHY="round $i: outer pid not found"; return 1; }
+        wait_file "$d/ready" 10 || { touch "$d/stop"; bg_wait; WHY="round $i: payload never ready; stderr: $ERR"; return 1; }
+        rec_wait 10 3 || lost="$lost $i"
+        rec_finish
+        want_rc 0 || { WHY="round $i: $WHY"; return 1; }
+        if [ -n "$lost" ] && printf '%s\n' "$ERR" | grep -q 'forwarded signal 10 to group'; then
+            WHY="round $i: USR1 never reached the payload, yet the log says: $(printf '%s\n' "$ERR" | grep 'signal 10')"
+            return 1
+        fi
+    done
+    [ -z "$lost" ] && return 0
+    WHY="USR1 sent during setup never reached the payload in rounds:$lost of $rounds"
+    return 1
+}
+t pid1_kill_group_signal_during_setup_plain_init test_kill_group_signal_during_setup 10 --unshare none -g
+t pid1_kill_group_signal_during_setup test_kill_group_signal_during_setup 10 -g
+
 # ---------------------------------------------------------------- 7. --pdeathsig
 
 # children_of PID: its child pids (from /proc/PID/task/PID/children)

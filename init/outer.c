@@ -216,6 +216,7 @@ static int run_nested(struct outer *st)
         return fail(&e);
     if (start_inner(st, &e) < 0)
         return namespaces_failed(st, &e);
+    init_make_undumpable(); /* after the clone: the inner must stay dumpable until its maps are written */
     if (!channel_read_proc_pid(&st->channel, &st->proc_pid) || st->proc_pid <= 0) {
         nerr_set(&e, st->proc_pid < 0 ? -st->proc_pid : 0, "the inner init cannot find itself in /proc");
         nerr_hint(&e, "cause: the procfs at /proc belongs to a pid namespace that does not contain this one; "
@@ -269,8 +270,8 @@ int outer_run(const struct options *o)
     if (st.info_fd == -2)
         return fail(&e);
     reaper_block_signals(&st.spec.caller_mask, &st.spec.caller_ignored_chld);
-    if (o->pdeathsig && prctl(PR_SET_PDEATHSIG, o->pdeathsig, 0, 0, 0) < 0)
-        log_warn("--pdeathsig: %s", strerror(errno));
+    if (o->pdeathsig)
+        set_parent_death_signal(o->pdeathsig);
     /* Orphans of our own descendants must come to us when we are not pid 1. */
     if ((o->subreaper || getpid() != 1) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         log_warn("cannot become a child subreaper: %s", strerror(errno));

@@ -86,6 +86,9 @@ int payload_spec_init(struct payload_spec *spec, const struct options *o, struct
     const char *listen_pid = getenv("LISTEN_PID");
     spec->argv = o->command;
     spec->listen_pid_ours = listen_pid && atoi(listen_pid) == (int)getpid();
+    spec->payload_stops = jobctl_caller_does_job_control() ? STOPS_PASSED_ON
+                          : isatty(STDIN_FILENO)          ? STOPS_TSTP_RESUMED
+                                                          : STOPS_IGNORED;
     const struct privilege_request asked = {
         .user = o->user, .cap_drop = o->cap_drop, .cap_add = o->cap_add,
         .seccomp_default = o->seccomp == SECCOMP_DEFAULT, .no_new_privs = o->no_new_privs,

@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "init/options.h"
+#include "reaper/jobctl.h"
 #include "reaper/ksigset.h"
 #include "setup/privileges.h"
 
@@ -18,6 +19,7 @@ struct payload_spec {
     bool caller_ignored_chld; /* SIGCHLD was SIG_IGN for our caller */
     struct privileges privileges; /* applied just before exec */
     bool listen_pid_ours; /* socket activation aimed at us: LISTEN_PID becomes the payload's */
+    enum stop_policy payload_stops; /* from our caller's terminal, seen at start (reaper/jobctl.c) */
 };
 
 /* Fills argv, the privileges (resolving names: bad ones fail here, before

@@ -74,7 +74,7 @@ void supervise_payload(const struct options *o, const struct payload_spec *spec,
     struct nerr e;
     const struct reaper_config cfg = {
         .kill_group = o->kill_group, .rewrite = o->rewrite, .kill_after_term = o->grace_seconds,
-        .target_pidfd = -1,
+        .target_pidfd = -1, .child_is_payload = true, .payload_stops = spec->payload_stops,
     };
     char text[2 * NERR_TEXT];
 

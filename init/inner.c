@@ -106,7 +106,7 @@ void inner_main(const struct inner_context *ctx)
         _exit(125);
     if (ctx->plan->route == ROUTE_NO_PIDNS) {
         channel_close(ctx->channel);
-        payload_exec(ctx->spec); /* no pid namespace: the outer is the payload's init */
+        payload_exec(ctx->spec, ctx->outer); /* no pid namespace: the outer is the payload's init */
     }
     supervise_payload(ctx->options, ctx->spec, ctx->channel);
 }

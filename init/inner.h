@@ -30,6 +30,7 @@ struct inner_context {
     struct channel *channel;
     int info_fd;                 /* the outer's; closed here */
     const struct payload_spec *spec;
+    pid_t outer; /* the outer's pid, as getppid() names it here without a new pid namespace */
 };
 
 __attribute__((noreturn)) void inner_main(const struct inner_context *ctx);

@@ -106,6 +106,7 @@ static int start_inner(struct outer *st, struct nerr *e)
 {
     char list[128];
     int flags = st->plan.clone_flags;
+    pid_t outer = getpid();
     if (channel_open(&st->channel, e) < 0)
         return -1;
     st->inner = nsclone(flags);
@@ -119,11 +120,12 @@ static int start_inner(struct outer *st, struct nerr *e)
     if (st->inner == 0) {
         const struct inner_context ctx = {
             .options = st->options, .plan = &st->plan, .channel = &st->channel, .info_fd = st->info_fd,
-            .spec = &st->spec,
+            .spec = &st->spec, .outer = outer,
         };
         inner_main(&ctx);
     }
     channel_keep_outer_ends(&st->channel);
+    init_make_undumpable(); /* after the clone: the child must stay dumpable until its maps are written */
     return 0;
 }
 
@@ -333,8 +335,8 @@ int outer_run(const struct options *o)
     if (st.info_fd == -2)
         return fail(&e);
     reaper_block_signals(&st.spec.caller_mask, &st.spec.caller_ignored_chld);
-    if (o->pdeathsig && prctl(PR_SET_PDEATHSIG, o->pdeathsig, 0, 0, 0) < 0)
-        log_warn("--pdeathsig: %s", strerror(errno));
+    if (o->pdeathsig)
+        set_parent_death_signal(o->pdeathsig);
     /* Orphans of our own descendants must come to us when we are not pid 1. */
     if ((o->subreaper || getpid() != 1) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         log_warn("cannot become a child subreaper: %s", strerror(errno));

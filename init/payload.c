@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -26,9 +27,25 @@ static bool found_in_path(const char *name)
     return false;
 }
 
+/* The payload must not outlive the process that forked it (the inner, or the
+ * outer without one): a parent-death signal, then a look at getppid() for a
+ * parent that died before the prctl (prctl(2): the signal is only sent on a
+ * death after it is set). Set last, just before execve: commit_creds()
+ * (kernel/cred.c) clears it whenever the euid/egid/fsuid/fsgid change or caps
+ * are gained, which privileges_apply may do; execve of a set-user-ID or
+ * file-capability binary clears it again (begin_new_exec, fs/exec.c). */
+static void die_with_parent(pid_t parent)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        log_warn("cannot set the payload's parent-death signal: %s", strerror(errno));
+    if (getppid() != parent)
+        raise(SIGKILL); /* what the signal would have done */
+}
+
 /* Runs in the child: signals are still all blocked, so tcsetpgrp from what is
- * now a background group cannot stop us with SIGTTOU. */
-void payload_exec(const struct payload_spec *spec)
+ * now a background group cannot stop us with SIGTTOU. `parent` is the pid of
+ * the process that forked us, as getppid() names it. */
+void payload_exec(const struct payload_spec *spec, pid_t parent)
 {
     setpgid(0, 0);
     if (isatty(STDIN_FILENO))
@@ -45,6 +62,7 @@ void payload_exec(const struct payload_spec *spec)
         snprintf(pid, sizeof pid, "%d", (int)getpid());
         setenv("LISTEN_PID", pid, 1);
     }
+    die_with_parent(parent);
     ksig_mask(SIG_SETMASK, &spec->caller_mask, NULL);
     execvp(spec->argv[0], spec->argv);
 
@@ -66,6 +84,9 @@ int payload_spec_init(struct payload_spec *spec, const struct options *o, struct
     const char *listen_pid = getenv("LISTEN_PID");
     spec->argv = o->command;
     spec->listen_pid_ours = listen_pid && atoi(listen_pid) == (int)getpid();
+    spec->payload_stops = jobctl_caller_does_job_control() ? STOPS_PASSED_ON
+                          : isatty(STDIN_FILENO)          ? STOPS_TSTP_RESUMED
+                                                          : STOPS_IGNORED;
     const struct privilege_request asked = {
         .user = o->user, .cap_drop = o->cap_drop, .cap_add = o->cap_add,
         .seccomp_default = o->seccomp == SECCOMP_DEFAULT, .no_new_privs = o->no_new_privs,
@@ -75,11 +96,17 @@ int payload_spec_init(struct payload_spec *spec, const struct options *o, struct
 
 pid_t payload_spawn(const struct payload_spec *spec, struct nerr *e)
 {
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         return nerr_set(e, errno, "fork the payload");
     if (pid == 0)
-        payload_exec(spec);
+        payload_exec(spec, parent);
+    /* Both sides set the group (the classic race, as a shell does): a signal
+     * for -g may be forwarded to it before the child has run at all. EACCES:
+     * the child has already exec'd, after doing it itself. */
+    if (setpgid(pid, pid) < 0 && errno != EACCES)
+        log_debug("setpgid of the payload %d: %s", (int)pid, strerror(errno));
     log_debug("payload '%s' started as pid %d", spec->argv[0], (int)pid);
     return pid;
 }

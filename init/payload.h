@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "init/options.h"
+#include "reaper/jobctl.h"
 #include "reaper/ksigset.h"
 #include "setup/privileges.h"
 
@@ -18,6 +19,7 @@ struct payload_spec {
     bool caller_ignored_chld; /* SIGCHLD was SIG_IGN for our caller */
     struct privileges privileges; /* applied just before exec */
     bool listen_pid_ours; /* socket activation aimed at us: LISTEN_PID becomes the payload's */
+    enum stop_policy payload_stops; /* from our caller's terminal, seen at start (reaper/jobctl.c) */
 };
 
 /* Fills argv, the privileges (resolving names: bad ones fail here, before
@@ -30,7 +32,9 @@ int payload_spec_init(struct payload_spec *spec, const struct options *o, struct
 pid_t payload_spawn(const struct payload_spec *spec, struct nerr *e);
 
 /* Becomes the payload in this process: its process group and terminal, the
- * privileges, the caller's signal state, execvp. Exits 125/126/127 on failure. */
-__attribute__((noreturn)) void payload_exec(const struct payload_spec *spec);
+ * privileges, a parent-death signal (`parent`: the pid of the process that
+ * forked us, as getppid() names it), the caller's signal state, execvp.
+ * Exits 125/126/127 on failure. */
+__attribute__((noreturn)) void payload_exec(const struct payload_spec *spec, pid_t parent);
 
 #endif

@@ -3,12 +3,45 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "reaper/reaper.h"
+
+void init_make_undumpable(void)
+{
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        log_warn("cannot make nestinit non-dumpable: %s; a root payload may ptrace it", strerror(errno));
+}
+
+void set_parent_death_signal(int sig)
+{
+    pid_t parent = getppid();
+    if (prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0) {
+        log_warn("--pdeathsig: %s", strerror(errno));
+        return;
+    }
+    if (getppid() == parent)
+        return;
+    /* The parent died before the prctl, which then never fires (prctl(2)).
+     * Deliver what the kernel would have sent (forget_original_parent in
+     * kernel/exit.c: SEND_SIG_NOINFO, i.e. SI_USER from the dying parent),
+     * so the loop forwards it like the real one; a process may queue any
+     * si_code to itself (rt_sigqueueinfo(2)). */
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    info.si_signo = sig;
+    info.si_code = SI_USER;
+    info.si_pid = parent;
+    info.si_uid = getuid();
+    log_debug("parent %d died before --pdeathsig was set: signal %d now", (int)parent, sig);
+    if (syscall(SYS_rt_sigqueueinfo, getpid(), sig, &info) < 0)
+        kill(getpid(), sig);
+}
 
 void close_inherited_fds(int keep)
 {
@@ -41,9 +74,10 @@ void supervise_payload(const struct options *o, const struct payload_spec *spec,
     struct nerr e;
     const struct reaper_config cfg = {
         .kill_group = o->kill_group, .rewrite = o->rewrite, .kill_after_term = o->grace_seconds,
-        .target_pidfd = -1,
+        .target_pidfd = -1, .child_is_payload = true, .payload_stops = spec->payload_stops,
     };
 
+    init_make_undumpable();
     pid_t payload = payload_spawn(spec, &e);
     if (payload < 0) {
         nerr_print(&e);

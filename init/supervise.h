@@ -13,6 +13,21 @@
 __attribute__((noreturn)) void supervise_payload(const struct options *o, const struct payload_spec *spec,
                                                  struct channel *handshake);
 
+/* PR_SET_DUMPABLE 0 for an init: afterwards ptrace_may_access (kernel/ptrace.c)
+ * refuses PTRACE_ATTACH/SEIZE, /proc/PID/mem, environ, fd/N, process_vm_*
+ * and pidfd_getfd on it to anyone without CAP_SYS_PTRACE in its
+ * mm->user_ns. An init never execs, so that is the user namespace nestinit
+ * was started in, where a payload in a new user namespace has no capability
+ * at all. Call it only once nothing needs this process's /proc files owned by
+ * its own uid (they become root's, task_dump_owner in fs/proc/base.c), and
+ * before a child is cloned whose /proc/PID map files another must write: the
+ * flag is inherited through fork and cleared only by execve. */
+void init_make_undumpable(void);
+
+/* -p: PR_SET_PDEATHSIG, and when the parent died before it was set, the
+ * signal is queued to ourselves now, as the kernel would have sent it. */
+void set_parent_death_signal(int sig);
+
 /* Closes every fd >= 3 but `keep` (-1: none): an init must not hold what its
  * caller passed down. */
 void close_inherited_fds(int keep);

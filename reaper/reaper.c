@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "reaper/idle.h"
+#include "reaper/jobctl.h"
 #include "reaper/rawsys.h"
 
 void reaper_block_signals(ksigset *old, bool *chld_ignored)
@@ -32,18 +33,23 @@ int reaper_exit_code(int status)
     return 125;
 }
 
-/* Sweeps every zombie: SIGCHLDs coalesce, so one signal may stand for many. */
-IDLE_CODE static bool reap_all(pid_t child, int *child_status)
+/* Sweeps every zombie: SIGCHLDs coalesce, so one signal may stand for many.
+ * As the payload's parent (cfg, with a stop policy) also its stops. */
+IDLE_CODE static bool reap_all(const struct reaper_config *cfg, pid_t child, int *child_status, bool *job_stopped)
 {
     bool child_done = false;
+    int flags = WNOHANG | (cfg && cfg->payload_stops != STOPS_IGNORED ? WUNTRACED : 0);
     for (;;) {
         int status = 0; /* written by the kernel, unseen by the analyzer */
-        pid_t pid = (pid_t)RAWSYS(SYS_wait4, -1, &status, WNOHANG, 0);
+        pid_t pid = (pid_t)RAWSYS(SYS_wait4, -1, &status, flags, 0);
         if (pid == -EINTR)
             continue;
         if (pid <= 0)
             return child_done;
-        if (pid == child) {
+        if (WIFSTOPPED(status)) {
+            if (pid == child)
+                jobctl_payload_stopped(cfg, child, WSTOPSIG(status), job_stopped);
+        } else if (pid == child) {
             *child_status = status;
             child_done = true;
         } else {
@@ -60,7 +66,7 @@ IDLE_CODE static long send_signal(const struct reaper_config *cfg, pid_t child, 
 }
 
 /* Forwards sig (after --rewrite); returns the signal actually sent, or 0. */
-IDLE_CODE static int forward(const struct reaper_config *cfg, pid_t child, int sig)
+IDLE_CODE static int forward(const struct reaper_config *cfg, pid_t child, int sig, bool *job_stopped)
 {
     int target = sig;
     if (cfg->rewrite && sig >= 0 && sig <= SIGNAL_MAX && cfg->rewrite[sig] != REWRITE_NONE)
@@ -69,9 +75,15 @@ IDLE_CODE static int forward(const struct reaper_config *cfg, pid_t child, int s
         log_debug("dropped signal %d (--rewrite)", sig);
         return 0;
     }
+    if (target == SIGCONT)
+        jobctl_before_continue(cfg, child, job_stopped);
     long rc = send_signal(cfg, child, target);
-    if (rc < 0 && rc != -ESRCH)
-        log_warn("forwarding signal %d to %d: %s", target, (int)child, strerror((int)-rc));
+    if (rc == -ESRCH) /* gone, or (-g) its group is: nothing was delivered */
+        log_debug("signal %d not delivered: %s%d no longer exists", target, cfg->kill_group ? "process group " : "",
+                  (int)child);
+    else if (rc < 0)
+        log_warn("forwarding signal %d to %s%d: %s", target, cfg->kill_group ? "process group " : "", (int)child,
+                 strerror((int)-rc));
     else
         log_debug("forwarded signal %d to %s%d", target, cfg->kill_group ? "group " : "", (int)child);
     return target;
@@ -130,7 +142,7 @@ IDLE_CODE int reaper_run(const struct reaper_config *cfg, pid_t child)
     const ksigset all = KSIGSET_ALL;
     int status = 0;
     struct timespec kill_deadline;
-    bool armed = false;
+    bool armed = false, job_stopped = false;
     idle_shed_pages();
     for (;;) {
         int sig = wait_signal(&all, armed ? &kill_deadline : NULL);
@@ -142,11 +154,11 @@ IDLE_CODE int reaper_run(const struct reaper_config *cfg, pid_t child)
             continue;
         }
         if (sig == SIGCHLD) {
-            if (reap_all(child, &status))
+            if (reap_all(cfg, child, &status, &job_stopped))
                 return status;
             continue;
         }
-        if (forward(cfg, child, sig) == SIGTERM && cfg->kill_after_term && !armed) {
+        if (forward(cfg, child, sig, &job_stopped) == SIGTERM && cfg->kill_after_term && !armed) {
             kill_deadline = deadline_after(cfg->kill_after_term);
             armed = true;
         }
@@ -167,7 +179,7 @@ void reaper_grace(unsigned seconds)
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
     while (deadline_left(&deadline, &left)) {
-        reap_all(0, &unused);
+        reap_all(NULL, 0, &unused, NULL);
         if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
             return;
         sigtimedwait(&chld, NULL, &left);

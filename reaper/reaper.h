@@ -13,12 +13,21 @@
 /* A --rewrite table entry that forwards the signal unchanged. */
 #define REWRITE_NONE (-1)
 
+/* What the payload's parent does when the payload stops (jobctl.h). */
+enum stop_policy {
+    STOPS_IGNORED = 0,   /* not our child, or no terminal: nothing */
+    STOPS_PASSED_ON,     /* our caller does job control: the job stops with it */
+    STOPS_TSTP_RESUMED,  /* a terminal but no job control above us: a Ctrl-Z is undone */
+};
+
 struct reaper_config {
     bool kill_group;    /* forward to the child's process group */
     const int *rewrite; /* indexed by signal: REWRITE_NONE, or target (0 = drop); may be NULL */
     unsigned kill_after_term; /* seconds after a forwarded SIGTERM until SIGKILL; 0 = never */
     int target_pidfd; /* >= 0: signals go to this process (the outer's shortcut to the
                          payload) instead of `child`, whose exit still ends the loop */
+    bool child_is_payload; /* `child` is the payload itself, not the inner init */
+    enum stop_policy payload_stops; /* only with child_is_payload */
 };
 
 /* Blocks every signal (the caller's mask goes to *old, for the payload) and

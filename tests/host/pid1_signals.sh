@@ -218,6 +218,42 @@ t pid1_kill_group_plain_init test_kill_group yes -- --unshare none -g
 t pid1_no_kill_group_child_only test_kill_group no --
 t pid1_no_kill_group_plain_init test_kill_group no -- --unshare none
 
+# Issue 8, finding 3: a signal that reaches nestinit during setup, before the
+# payload has run at all, must still reach the payload's group with -g. The
+# signal is made pending before nestinit starts (blocked, sent to itself,
+# then exec: the pending set and mask survive execve, signal(7)), so the loop
+# dequeues it right after the fork: deterministic, no sleep. With only the
+# child calling setpgid, kill(-pid) found no such group (ESRCH) and the signal
+# was lost while the log said it was forwarded.
+PENDING_EXEC='import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+os.kill(os.getpid(), signal.SIGUSR1)
+os.execv(sys.argv[1], sys.argv[1:])'
+
+test_kill_group_signal_during_setup() { # ROUNDS NESTINIT-OPTIONS...
+    local rounds=$1 i d lost=""; shift
+    [ -n "$SIGREC" ] || { WHY="cannot build sigrecord: $HELPER_ERR"; return 1; }
+    for i in $(seq 1 "$rounds"); do
+        d=$(newtmp)
+        REC_D=$d
+        bg_ni "$PY" -c "$PENDING_EXEC" -- "$@" -vv -- "$SIGREC" "$d/log" "$d/ready" "$d/stop" ||
+            { WHY="round $i: outer pid not found"; return 1; }
+        wait_file "$d/ready" 10 || { touch "$d/stop"; bg_wait; WHY="round $i: payload never ready; stderr: $ERR"; return 1; }
+        rec_wait 10 3 || lost="$lost $i"
+        rec_finish
+        want_rc 0 || { WHY="round $i: $WHY"; return 1; }
+        if [ -n "$lost" ] && printf '%s\n' "$ERR" | grep -q 'forwarded signal 10 to group'; then
+            WHY="round $i: USR1 never reached the payload, yet the log says: $(printf '%s\n' "$ERR" | grep 'signal 10')"
+            return 1
+        fi
+    done
+    [ -z "$lost" ] && return 0
+    WHY="USR1 sent during setup never reached the payload in rounds:$lost of $rounds"
+    return 1
+}
+t pid1_kill_group_signal_during_setup_plain_init test_kill_group_signal_during_setup 10 --unshare none -g
+t pid1_kill_group_signal_during_setup test_kill_group_signal_during_setup 10 -g
+
 # ---------------------------------------------------------------- 7. --pdeathsig
 
 # children_of PID: its child pids (from /proc/PID/task/PID/children)
@@ -284,6 +320,47 @@ test_pdeathsig_bad() { # VALUE
     ni -p "$1" true && want_rc 125 && want_error
 }
 
+# Issue 8, finding 15: a parent that dies just before the prctl is never
+# signalled by the kernel (prctl(2)); nestinit looks at getppid() again and
+# queues the signal itself. strace holds the outer at the entry of exactly that
+# prctl (the Kth, counted in a first run), the test kills strace (the parent)
+# there, and the payload must still get -p's USR1, forwarded.
+test_pdeathsig_parent_died_before_prctl() {
+    local d k ni i
+    [ -n "$SIGREC" ] || { WHY="cannot build sigrecord: $HELPER_ERR"; return 1; }
+    d=$(newtmp)
+    # USR1 stays blocked for the payload (the caller's mask), so it is
+    # recorded even when forwarded before sigrecord has set itself up
+    local block='import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+os.execv(sys.argv[1], sys.argv[1:])'
+    run strace -o "$d/count" -e trace=prctl "$PY" -c "$block" "$NESTINIT" -p USR1 -- true
+    k=$(grep '^prctl(' "$d/count" | grep -n 'PR_SET_PDEATHSIG' | head -n1 | cut -d: -f1)
+    [ -n "$k" ] || { WHY="no PR_SET_PDEATHSIG in the trace (rc $RC): $(head -c 300 "$d/count")"; return 1; }
+    spawn "$d/out" "$d/err" strace -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=5000000:when="$k" \
+        "$PY" -c "$block" "$NESTINIT" -p USR1 -- "$SIGREC" "$d/log" "$d/ready" "$d/stop" || { WHY="could not start"; return 1; }
+    local tracer; tracer=$(first_child "$BG_TPID" 5) || { WHY="strace not found"; return 1; }
+    ni=$(first_child "$tracer" 5) || { WHY="nestinit not found under strace"; return 1; }
+    track "$ni"
+    for i in $(seq 1 400); do # held at the entry of prctl(PR_SET_PDEATHSIG=1, ...)
+        case $(cat "/proc/$ni/syscall" 2>/dev/null) in "157 0x1 "*) break ;; esac
+        sleep 0.01
+    done
+    case $(cat "/proc/$ni/syscall" 2>/dev/null) in
+        "157 0x1 "*) ;;
+        *) WHY="nestinit never reached prctl(PR_SET_PDEATHSIG): $(cat "/proc/$ni/syscall" 2>&1)"; return 1 ;;
+    esac
+    kill -KILL "$tracer"
+    REC_D=$d OUTER=$ni
+    wait_file "$d/ready" 10 || { WHY="payload never ready; stderr: $(cat "$d/err")"; return 1; }
+    rec_wait 10 3
+    local log; log=$(rec_log)
+    touch "$d/stop"
+    wait_gone "$ni" 5 || { WHY="nestinit did not end after the payload"; return 1; }
+    wait "$BG_WPID" 2>/dev/null
+    want_eq "signals the payload got after the parent died before -p was set" "$log" 10
+}
+
 t pid1_pdeathsig_term_name test_pdeathsig_kills -p TERM
 t pid1_pdeathsig_number_long test_pdeathsig_kills --pdeathsig 15
 t pid1_pdeathsig_sig_prefix test_pdeathsig_kills -p SIGHUP
@@ -291,6 +368,11 @@ t pid1_pdeathsig_forwarded_to_payload test_pdeathsig_forwarded
 t pid1_pdeathsig_bad_name_125 test_pdeathsig_bad NOTASIG
 t pid1_pdeathsig_bad_number_125 test_pdeathsig_bad 99
 t pid1_pdeathsig_zero_125 test_pdeathsig_bad 0
+if command -v strace >/dev/null; then
+    t pid1_pdeathsig_parent_died_before_prctl test_pdeathsig_parent_died_before_prctl
+else
+    skip pid1_pdeathsig_parent_died_before_prctl "strace not installed (apt-get install strace): it holds nestinit at the prctl"
+fi
 
 # ---------------------------------------------------------------- 8. --grace
 

@@ -10,6 +10,9 @@ require_root
 #   ctty:    the pty is the controlling terminal (setsid + TIOCSCTTY)
 #   ctrlc:   like ctty; once "READY" shows in the output, writes ^C (\x03)
 #   noctty:  the pty is stdin/stdout/stderr but not the controlling terminal
+#   steps:   like ctty; $PTY_STEPS holds lines "WAIT<TAB>SEND": once WAIT shows
+#            in the output (after the previous step's), writes SEND (Python
+#            escapes: \x1a is ^Z, \n a newline)
 # Prints what the pty showed (\r removed), then "PTYRC=N" (128+N for signal N,
 # "PTYRC=timeout" after SECONDS, the child then SIGKILLed).
 cat >"$TMPD/ptyrun.py" <<'EOS'
@@ -40,6 +43,12 @@ if pid == 0:
 os.close(slave)
 out = b""
 sent = False
+steps = []
+if mode == "steps":
+    for line in os.environ.get("PTY_STEPS", "").splitlines():
+        wait, send = line.split("\t", 1)
+        steps.append((wait.encode(), send.encode().decode("unicode_escape").encode("latin-1")))
+seen = 0
 deadline = time.monotonic() + limit
 status = None
 
@@ -65,6 +74,9 @@ while True:
         time.sleep(0.1)
         os.write(master, b"\x03")
         sent = True
+    if steps and steps[0][0] in out[seen:]:
+        seen = out.index(steps[0][0], seen) + len(steps[0][0])
+        os.write(master, steps.pop(0)[1])
     wpid, st = os.waitpid(pid, os.WNOHANG)
     if wpid:
         status = st
@@ -180,6 +192,44 @@ t pid1_tty_ctrl_c_exit_130_plain_init test_ctrl_c --unshare none
 # must go to the payload's group, the terminal's foreground group
 t pid1_tty_ctrl_c_reaches_payload_group_directly test_ctrl_c -r INT:0
 t pid1_tty_ctrl_c_reaches_payload_group_directly_plain_init test_ctrl_c --unshare none -r INT:0
+# (e) Ctrl-Z (Issue 8, finding 10). Under a job-control shell the job stops
+# as a whole and the shell gets its terminal back (it prints STOPPED at once);
+# `fg` gives the terminal back to the payload, which then reads the line typed
+# after the stop. Without nestinit's stop the shell waits for ever (timeout).
+CTRLZ_PAYLOAD='echo READY; read line; echo "GOT $line"; exit 3'
+test_ctrl_z_shell_job() { # NESTINIT-OPTIONS...
+    local bash; bash=$(command -v bash) || { WHY="bash not found"; return 1; }
+    PTY_STEPS=$(printf 'READY\t\\x1a\nSTOPPED\thello\\n\n') \
+        pty steps "$bash" --norc --noprofile -m -c \
+        '"$@"; echo "STOPPED rc=$?"; fg >/dev/null; echo "FG rc=$?"' x "$NESTINIT" "$@" sh -c "$CTRLZ_PAYLOAD"
+    want_prc 0 || return 1
+    want_match "the shell's view after ^Z" "$OUT" 'STOPPED rc=(147|148)' || return 1
+    want_match "the payload after fg" "$OUT" 'GOT hello' || return 1
+    want_match "fg's status (the payload's exit)" "$OUT" 'FG rc=3'
+}
+# control: the same shell and steps with a plain job stop and resume it
+test_ctrl_z_shell_job_control() {
+    local bash; bash=$(command -v bash) || { WHY="bash not found"; return 1; }
+    PTY_STEPS=$(printf 'READY\t\\x1a\nSTOPPED\thello\\n\n') \
+        pty steps "$bash" --norc --noprofile -m -c \
+        '"$@"; echo "STOPPED rc=$?"; fg >/dev/null; echo "FG rc=$?"' x sh -c "$CTRLZ_PAYLOAD"
+    want_prc 0 && want_match "output" "$OUT" 'STOPPED rc=148' || return 1
+    want_match "output" "$OUT" 'GOT hello' && want_match "output" "$OUT" 'FG rc=3'
+}
+# nestinit leads the terminal's session (as under `docker run -it`): nobody
+# can take the terminal back, so a Ctrl-Z is undone and the payload goes on
+test_ctrl_z_session_leader() { # NESTINIT-OPTIONS...
+    PTY_STEPS=$(printf 'READY\t\\x1ahello\\n\n') pty steps "$NESTINIT" "$@" sh -c "$CTRLZ_PAYLOAD"
+    want_prc 3 && want_match "the payload after ^Z" "$OUT" 'GOT hello'
+}
+
+t pid1_tty_ctrl_z_control_plain_shell_job test_ctrl_z_shell_job_control
+t pid1_tty_ctrl_z_stops_the_shell_job test_ctrl_z_shell_job
+t pid1_tty_ctrl_z_stops_the_shell_job_kill_group test_ctrl_z_shell_job -g
+t pid1_tty_ctrl_z_stops_the_shell_job_no_pid_namespace test_ctrl_z_shell_job --unshare user,mount
+t pid1_tty_ctrl_z_stops_the_shell_job_plain_init test_ctrl_z_shell_job --unshare none
+t pid1_tty_ctrl_z_session_leader_goes_on test_ctrl_z_session_leader
+t pid1_tty_ctrl_z_session_leader_goes_on_plain_init test_ctrl_z_session_leader --unshare none
 t pid1_tty_none_stdin_devnull test_no_tty
 t pid1_tty_none_no_controlling_terminal test_no_ctty_session
 t pid1_tty_pty_stdio_not_controlling test_pty_not_controlling

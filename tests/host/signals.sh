@@ -140,31 +140,41 @@ EOF2
     [ "$ELAPSED_MS" -lt 4000 ] || { WHY="took ${ELAPSED_MS}ms: waited for the whole grace period instead of the child"; return 1; }
 }
 
-test_outer_killed() {
-    local d inner payload
+# SIGKILL of the outer (Issue 8, finding 6): the payload never outlives it.
+# The payload starts a grandchild (sleep TOKEN1), then execs sleep TOKEN2;
+# both are found from here by their command lines. GC says what happens to
+# the grandchild: "dies" where a pid namespace ends with its pid 1 (nestinit's
+# inner, or nestinit itself as pid 1), "lives" where there is none: it is
+# reparented and keeps running (README, "As a pid 1").
+test_outer_killed() { # GC [PREFIX... --] NESTINIT-OPTIONS...
+    local gc_want=$1 d token payload gc killed end; shift
     d=$(newtmp)
-    bg_ni -- sh -c 'touch "$1/ready"; exec sleep 1000' x "$d" || { WHY="outer pid not found"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
-    inner=$(pgrep -o -P "$OUTER")
-    track "$inner"
-    # the payload execs sleep; wait until it has
-    local i=0
-    while :; do
-        payload=$(pgrep -o -P "$inner" 2>/dev/null)
-        [ -n "$payload" ] && [ "$(cat /proc/"$payload"/comm 2>/dev/null)" = sleep ] && break
-        i=$((i + 1)); [ $i -gt 300 ] && break
+    token=$((RANDOM % 9000 + 1000)).$$
+    case " $* " in *" -- "*) ;; *) set -- -- "$@" ;; esac
+    bg_ni "$@" sh -c 'sleep "${2}1" & touch "$1/ready"; exec sleep "${2}2"' x "$d" "$token" ||
+        { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready; $(cat "$BG_ERR")"; return 1; }
+    end=$(($(now_ms) + 3000))
+    while [ -z "${payload:-}" ] || [ -z "${gc:-}" ]; do
+        payload=$(pgrep -f -x "sleep ${token}2") gc=$(pgrep -f -x "sleep ${token}1")
+        [ "$(now_ms)" -ge "$end" ] && break
         sleep 0.01
     done
-    track "$payload"
-    if [ -z "$inner" ] || [ -z "$payload" ]; then
-        WHY="could not find inner ($inner) or payload ($payload)"
-        return 1
+    track "$payload" "$gc"
+    [ -n "$payload" ] && [ -n "$gc" ] || { WHY="payload ($payload) or grandchild ($gc) not found"; return 1; }
+    # the process to kill: the outer; under `unshare -pf` its child, pid 1 there
+    killed=$OUTER
+    [ "$(cat "/proc/$OUTER/comm")" = unshare ] && killed=$(first_child "$OUTER" 2)
+    want_eq "the process to kill" "$(cat "/proc/$killed/comm")" nestinit || return 1
+    kill -KILL "$killed"
+    wait_gone "$killed" 2 || { WHY="nestinit still alive after SIGKILL"; return 1; }
+    wait_gone "$payload" 2 || { WHY="payload $payload still alive 2s after nestinit was SIGKILLed ($*)"; return 1; }
+    if [ "$gc_want" = dies ]; then
+        wait_gone "$gc" 2 || { WHY="grandchild $gc still alive 2s after nestinit was SIGKILLed ($*)"; return 1; }
+    else
+        alive "$gc" || { WHY="grandchild $gc died with nestinit ($*); README says it lives on here"; return 1; }
+        kill -KILL "$gc"
     fi
-    want_eq "payload comm" "$(cat /proc/"$payload"/comm)" sleep || return 1
-    kill -KILL "$OUTER"
-    wait_gone "$OUTER" 2 || { WHY="outer still alive after SIGKILL"; return 1; }
-    wait_gone "$inner" 2 || { WHY="inner $inner still alive 2s after the outer was SIGKILLed"; return 1; }
-    wait_gone "$payload" 2 || { WHY="payload $payload still alive 2s after the outer was SIGKILLed"; return 1; }
     bg_wait
 }
 
@@ -193,7 +203,17 @@ t sig_kill_group test_kill_group yes -- -g
 t sig_kill_group_env test_kill_group yes env NESTINIT_KILL_GROUP=1 --
 t sig_no_kill_group_payload_only test_kill_group no --
 t sig_grace_terms_leftovers test_grace
-t sig_outer_sigkill_kills_all test_outer_killed
+t sig_outer_sigkill_kills_all test_outer_killed dies
+t sig_outer_sigkill_kills_all_proc_bind test_outer_killed dies -- --proc bind
+t sig_outer_sigkill_no_pid_namespace_payload_dies test_outer_killed lives -- --unshare user,mount
+t sig_outer_sigkill_no_user_namespace_kills_all test_outer_killed dies -- --unshare pid,mount
+t sig_outer_sigkill_plain_init_payload_dies test_outer_killed lives -- --unshare none
+t sig_outer_sigkill_plain_init_pid1_kills_all test_outer_killed dies unshare -pf --mount-proc -- --unshare none
+if test_nouserns_control; then
+    t sig_outer_sigkill_fallback_plain_payload_dies test_outer_killed lives unshare -Ur sh -c "$NOUSERNS" x -- --fallback plain
+else
+    fail sig_outer_sigkill_fallback_plain_payload_dies "$WHY"
+fi
 t sig_pdeathsig test_pdeathsig option
 t sig_pdeathsig_env test_pdeathsig env
 kill_tracked

@@ -533,7 +533,9 @@ void options_usage(int to_stdout)
         "  --check [--json]             run no payload: probe every step, print ok or cause and fix\n"
         "  -v (repeatable), -q, --version, -h, --help\n"
         "\n"
-        "Every long option also reads NESTINIT_<NAME> (e.g. NESTINIT_PROC=bind); the command line wins.\n"
+        "Every long option also reads NESTINIT_<NAME> (e.g. NESTINIT_PROC=bind); the command line wins\n"
+        "and replaces the variable unread; an empty variable is unset. --info-fd/--info-file and -q/-v\n"
+        "are one setting each: both on the command line, or both variables, is an error (125).\n"
         "Exit: the payload's status, 128+N if it died of signal N, 125 nestinit failed,\n"
         "126 payload not executable, 127 payload not found.\n",
         NESTINIT_VERSION);

@@ -353,13 +353,15 @@ static void set_defaults(struct options *o)
 /* Options that set one thing between them: --info-fd/--info-file (where the
  * info goes), -q/-v (verbosity). One of a pair on the command line replaces the
  * variables of both; both in one source is a conflict. */
-static int setting_of(int id)
+enum setting { SETTING_OWN, SETTING_INFO, SETTING_VERBOSITY, NSETTINGS };
+
+static enum setting setting_of(int id)
 {
     if (id == OPT_INFO_FD || id == OPT_INFO_FILE)
-        return 1;
+        return SETTING_INFO;
     if (id == 'q' || id == 'v')
-        return 2;
-    return 0;
+        return SETTING_VERBOSITY;
+    return SETTING_OWN;
 }
 
 static int spec_index(int id)
@@ -373,28 +375,28 @@ static int spec_index(int id)
 /* What the command line gives, found before anything is applied. */
 struct given {
     bool option[NSPECS];
-    bool setting[3];
+    bool setting[NSETTINGS];
 };
 
 static bool overridden(const struct given *cl, size_t i)
 {
-    return cl->option[i] || (setting_of(specs[i].id) && cl->setting[setting_of(specs[i].id)]);
+    enum setting setting = setting_of(specs[i].id);
+    return cl->option[i] || (setting != SETTING_OWN && cl->setting[setting]);
 }
 
 /* Each variable the command line does not override, unless empty (= unset). */
 static int apply_environment(struct options *o, getenv_fn env, const struct given *cl, struct nerr *e)
 {
-    int first_of_setting[3] = {-1, -1, -1};
+    int first_of_setting[NSETTINGS] = {-1, -1, -1};
     for (size_t i = 0; env && i < NSPECS; i++) {
         const char *value = specs[i].env && !overridden(cl, i) ? env(specs[i].env) : NULL;
-        int setting = setting_of(specs[i].id);
+        enum setting setting = setting_of(specs[i].id);
         if (value == NULL || value[0] == '\0')
             continue;
-        if (setting && first_of_setting[setting] >= 0)
+        if (setting != SETTING_OWN && first_of_setting[setting] >= 0)
             return nerr_set(e, 0, "%s and %s conflict: set only one of them", specs[first_of_setting[setting]].env,
                             specs[i].env);
-        if (setting)
-            first_of_setting[setting] = (int)i;
+        first_of_setting[setting] = (int)i;
         if (apply(o, specs[i].id, value, true, e) < 0) {
             char prefix[256];
             snprintf(prefix, sizeof prefix, "%s=%.200s", specs[i].env, value);
@@ -433,7 +435,7 @@ static int option_error(int c, const char *arg, struct nerr *e)
 static int walk_command_line(struct options *o, int argc, char **argv, struct given *cl, struct nerr *e)
 {
     struct option longopts[NSPECS + 1];
-    int first_of_setting[3] = {0, 0, 0};
+    int first_of_setting[NSETTINGS] = {0, 0, 0}; /* the option id first seen */
     memset(longopts, 0, sizeof longopts);
     for (size_t i = 0; i < NSPECS; i++)
         longopts[i] = (struct option){specs[i].name, specs[i].has_arg, NULL, specs[i].id};
@@ -454,10 +456,11 @@ static int walk_command_line(struct options *o, int argc, char **argv, struct gi
                 return -1;
             continue;
         }
-        int i = spec_index(c), setting = setting_of(c), first = first_of_setting[setting];
+        enum setting setting = setting_of(c);
+        int i = spec_index(c), first = first_of_setting[setting];
         if (i < 0)
             return nerr_set(e, 0, "internal: unhandled option %d", c);
-        if (setting && first && first != c)
+        if (setting != SETTING_OWN && first && first != c)
             return nerr_set(e, 0, "--%s and --%s conflict: give only one of them (see --help)",
                             specs[spec_index(first)].name, specs[i].name);
         first_of_setting[setting] = c;

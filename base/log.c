@@ -53,10 +53,10 @@ static size_t escape_text(const char *text, char *out, size_t size)
     return n;
 }
 
-/* Our signals are blocked, so the failed write left a SIGPIPE pending, which
- * the event loop would take for one to forward. Take it here when it is ours
- * (fs/pipe.c: send_sig(SIGPIPE, current, 0), SI_USER with our own pid); one
- * someone else sent (the kernel keeps one of each standard signal) goes back. */
+/* The failed write left a SIGPIPE pending (SIGPIPE is blocked around it). Take
+ * it when it is ours (fs/pipe.c: send_sig(SIGPIPE, current, 0), SI_USER with
+ * our own pid); one someone else sent (the kernel keeps one of each standard
+ * signal) goes back, for the event loop to forward. */
 static void drop_own_sigpipe(void)
 {
     sigset_t pipe_only;
@@ -71,8 +71,23 @@ static void drop_own_sigpipe(void)
     syscall(SYS_rt_sigqueueinfo, getpid(), SIGPIPE, &info);
 }
 
-/* One write(2) per line, so lines of the outer and the inner never interleave.
- * When stderr is gone (EPIPE), logging stops: it must never fail the payload. */
+/* Writes the line with SIGPIPE blocked, so that a stderr whose reader is gone
+ * kills nobody, before the event loop blocks every signal too (a usage error
+ * still ends with 125). Then logging stops: it must never fail the payload. */
+static void write_line(const char *line, size_t len)
+{
+    sigset_t pipe_only, old;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &pipe_only, &old);
+    if (write(STDERR_FILENO, line, len) < 0 && errno == EPIPE) {
+        log_threshold = -1;
+        drop_own_sigpipe();
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* One write(2) per line, so lines of the outer and the inner never interleave. */
 void nlog(enum log_level level, const char *fmt, ...)
 {
     static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
@@ -89,9 +104,6 @@ void nlog(enum log_level level, const char *fmt, ...)
     int n = snprintf(line, sizeof line, "nestinit: %s", prefix[level]);
     size_t len = (size_t)n + escape_text(text, line + n, sizeof line - (size_t)n - 1);
     line[len++] = '\n';
-    if (write(STDERR_FILENO, line, len) < 0 && errno == EPIPE) {
-        log_threshold = -1;
-        drop_own_sigpipe();
-    }
+    write_line(line, len);
     errno = saved_errno;
 }

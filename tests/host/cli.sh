@@ -100,10 +100,24 @@ test_escaped() { # 125|127 VAR=VALUE... -- ARGS...
     want_match "escaped text" "$ERR" '\\x(0a|1b)'
 }
 
+# A usage error with stderr on a pipe whose reader is gone, before any signal
+# is blocked: still 125, not death by SIGPIPE (141).
+test_usage_error_stderr_gone() {
+    run "$PY" -c '
+import os, signal, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run([sys.argv[1], "--proc", "banana", "true"], stderr=w, restore_signals=True)
+print(p.returncode if p.returncode >= 0 else 128 - p.returncode)' "$NESTINIT"
+    want_rc 0 || return 1
+    want_eq "nestinit's exit with stderr gone (141 = killed by SIGPIPE)" "$OUT" 125
+}
+
 for o in $VALUE_OPTIONS; do
     t "cli_missing_value_${o##*-}_$([ "${o#--}" = "$o" ] && echo short || echo long)" test_missing_value "$o"
 done
 t cli_unknown_option_named_not_argv0 test_names_bad_option
+t cli_usage_error_stderr_gone_125 test_usage_error_stderr_gone
 t cli_unshare_empty_list_comma test_error_names "--unshare: .*empty item" --unshare , true
 t cli_unshare_empty_list_commas test_error_names "--unshare: .*empty item" --unshare ,, true
 t cli_unshare_empty_item test_error_names "--unshare: .*empty item" --unshare user,,pid true

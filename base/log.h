@@ -1,4 +1,6 @@
-/* Logging: everything goes to stderr, one line per message, "nestinit: " prefixed. */
+/* Logging: everything goes to stderr, one line per message, "nestinit: " prefixed,
+ * control bytes escaped (\xHH) so caller-controlled text cannot forge lines or
+ * drive the terminal. A stderr whose reader is gone (EPIPE) ends all logging. */
 #ifndef NESTINIT_LOG_H
 #define NESTINIT_LOG_H
 

@@ -68,27 +68,38 @@ static const struct {
 };
 #define NNAMESPACES (sizeof namespace_names / sizeof namespace_names[0])
 
+static int namespace_flag(const char *name, size_t len)
+{
+    if (len == 3 && strncmp(name, "mnt", 3) == 0)
+        return CLONE_NEWNS;
+    for (size_t i = 0; i < NNAMESPACES; i++)
+        if (strlen(namespace_names[i].name) == len && strncmp(name, namespace_names[i].name, len) == 0)
+            return namespace_names[i].flag;
+    return 0;
+}
+
+/* Every item must name a namespace: an empty list or item ("," or "user,,pid")
+ * is an error, not a silent plain init. */
 int unshare_flags_parse(const char *text, int *flags, struct nerr *e)
 {
-    char buf[256];
+    int result = 0;
     if (strcmp(text, "none") == 0) {
         *flags = 0;
         return 0;
     }
-    if (strlen(text) >= sizeof buf || text[0] == '\0')
-        return nerr_set(e, 0, "--unshare: expected a comma list of user,pid,mount,uts,ipc,net,cgroup or 'none', got '%s'", text);
-    strcpy(buf, text);
-    int result = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        size_t i;
-        const char *name = strcmp(tok, "mnt") == 0 ? "mount" : tok;
-        for (i = 0; i < NNAMESPACES; i++)
-            if (strcmp(name, namespace_names[i].name) == 0)
-                break;
-        if (i == NNAMESPACES)
-            return nerr_set(e, 0, "--unshare: unknown namespace '%s' (known: user,pid,mount,uts,ipc,net,cgroup, or none)", tok);
-        result |= namespace_names[i].flag;
+    for (const char *p = text;; p++) {
+        size_t len = strcspn(p, ",");
+        int flag = namespace_flag(p, len);
+        if (len == 0)
+            return nerr_set(e, 0, "--unshare: expected a comma list of user,pid,mount,uts,ipc,net,cgroup or 'none', "
+                                  "got '%.200s' (an empty item)", text);
+        if (flag == 0)
+            return nerr_set(e, 0, "--unshare: unknown namespace '%.*s' (known: user,pid,mount,uts,ipc,net,cgroup, or none)",
+                            (int)(len > 64 ? 64 : len), p);
+        result |= flag;
+        p += len;
+        if (*p == '\0')
+            break;
     }
     *flags = result;
     return 0;
@@ -121,11 +132,12 @@ static int parse_uint(const char *text, unsigned long max, unsigned long *out)
     return 0;
 }
 
-/* NESTINIT_* booleans: 1/0, true/false, yes/no (any case); anything else is an error. */
+/* NESTINIT_* booleans: 1/0, true/false, yes/no, on/off (any case); anything else is an
+ * error (an empty value never gets here: it means unset). */
 static int parse_bool(const char *text, bool *out)
 {
     static const char *const yes[] = {"1", "true", "yes", "on"};
-    static const char *const no[] = {"0", "false", "no", "off", ""};
+    static const char *const no[] = {"0", "false", "no", "off"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         if (strcasecmp(text, yes[i]) == 0)
             return *out = true, 0;
@@ -339,12 +351,53 @@ static void set_defaults(struct options *o)
         o->rewrite[i] = REWRITE_NONE;
 }
 
-static int apply_environment(struct options *o, getenv_fn env, struct nerr *e)
+/* Options that set one thing between them: --info-fd/--info-file (where the
+ * info goes), -q/-v (verbosity). One of a pair on the command line replaces the
+ * variables of both; both in one source is a conflict. */
+enum setting { SETTING_OWN, SETTING_INFO, SETTING_VERBOSITY, NSETTINGS };
+
+static enum setting setting_of(int id)
 {
+    if (id == OPT_INFO_FD || id == OPT_INFO_FILE)
+        return SETTING_INFO;
+    if (id == 'q' || id == 'v')
+        return SETTING_VERBOSITY;
+    return SETTING_OWN;
+}
+
+static int spec_index(int id)
+{
+    for (size_t i = 0; i < NSPECS; i++)
+        if (specs[i].id == id)
+            return (int)i;
+    return -1;
+}
+
+/* What the command line gives, found before anything is applied. */
+struct given {
+    bool option[NSPECS];
+    bool setting[NSETTINGS];
+};
+
+static bool overridden(const struct given *cl, size_t i)
+{
+    enum setting setting = setting_of(specs[i].id);
+    return cl->option[i] || (setting != SETTING_OWN && cl->setting[setting]);
+}
+
+/* Each variable the command line does not override, unless empty (= unset). */
+static int apply_environment(struct options *o, getenv_fn env, const struct given *cl, struct nerr *e)
+{
+    int first_of_setting[NSETTINGS] = {-1, -1, -1};
     for (size_t i = 0; env && i < NSPECS; i++) {
-        const char *value = specs[i].env ? env(specs[i].env) : NULL;
-        if (value == NULL)
+        const char *value = specs[i].env && !overridden(cl, i) ? env(specs[i].env) : NULL;
+        enum setting setting = setting_of(specs[i].id);
+        if (value == NULL || value[0] == '\0')
             continue;
+        if (setting != SETTING_OWN && first_of_setting[setting] >= 0)
+            return nerr_set(e, 0, "%s and %s conflict: set only one of them", specs[first_of_setting[setting]].env,
+                            specs[i].env);
+        first_of_setting[setting] = (int)i;
         if (apply(o, specs[i].id, value, true, e) < 0) {
             char prefix[256];
             snprintf(prefix, sizeof prefix, "%s=%.200s", specs[i].env, value);
@@ -354,53 +407,88 @@ static int apply_environment(struct options *o, getenv_fn env, struct nerr *e)
     return 0;
 }
 
-/* A repeatable option given on the command line replaces the environment's list. */
-static void forget_env_list(struct options *o, int id, bool *seen)
+/* getopt's error return, named from argv[at], the element getopt was reading:
+ * optind after the call is no guide (musl leaves it past argc when a value is
+ * missing at the end, and inside "-xg" it still points at "-xg"). */
+static int option_error(int c, const char *arg, struct nerr *e)
 {
-    if (*seen)
-        return;
-    *seen = true;
-    if (id == 'r')
-        for (int i = 0; i <= SIGNAL_MAX; i++)
-            o->rewrite[i] = REWRITE_NONE;
-    else
-        memset(o->expect_exit, 0, sizeof o->expect_exit);
+    if (arg[0] == '-' && arg[1] == '-') {
+        int len = (int)strcspn(arg, "=");
+        if (c == ':')
+            return nerr_set(e, 0, "option '%.*s' needs a value (see --help)", len > 200 ? 200 : len, arg);
+        if (arg[len] == '=')
+            return nerr_set(e, 0, "unknown option '%.*s', or one that takes no value (see --help)",
+                            len > 200 ? 200 : len, arg);
+        return nerr_set(e, 0, "unknown or ambiguous option '%.200s' (see --help)", arg);
+    }
+    /* musl returns ':' for "-:" too: only r, e and p take a value. */
+    if (c == ':' && (optopt == 'r' || optopt == 'e' || optopt == 'p'))
+        return nerr_set(e, 0, "option '-%c' needs a value (see --help)", optopt);
+    if (optopt > ' ' && optopt < 127 && strlen(arg) > 2)
+        return nerr_set(e, 0, "unknown option '-%c' in '%.200s' (see --help)", optopt, arg);
+    if (optopt > ' ' && optopt < 127)
+        return nerr_set(e, 0, "unknown option '-%c' (see --help)", optopt);
+    return nerr_set(e, 0, "unknown option in '%.200s' (see --help)", arg);
 }
 
-static int apply_command_line(struct options *o, int argc, char **argv, struct nerr *e)
+/* One getopt pass; with cl set only records what is given (and finds usage
+ * errors and conflicts), else applies each option to o. */
+static int walk_command_line(struct options *o, int argc, char **argv, struct given *cl, struct nerr *e)
 {
     struct option longopts[NSPECS + 1];
-    bool seen_rewrite = false, seen_expect = false;
+    int first_of_setting[NSETTINGS] = {0, 0, 0}; /* the option id first seen */
     memset(longopts, 0, sizeof longopts);
     for (size_t i = 0; i < NSPECS; i++)
         longopts[i] = (struct option){specs[i].name, specs[i].has_arg, NULL, specs[i].id};
 
     opterr = 0;
     optind = 0; /* full re-initialisation on both glibc and musl */
-    int c;
-    /* '+': options stop at the first non-option, so the payload's own flags are its own. */
-    while ((c = getopt_long(argc, argv, "+gr:e:sp:vqh", longopts, NULL)) != -1) {
-        if (c == '?' || c == ':') {
-            const char *bad = argv[optind - 1];
-            if (optopt && bad[0] == '-' && bad[1] != '-')
-                return nerr_set(e, 0, "unknown option or missing value: '-%c' (see --help)", optopt);
-            return nerr_set(e, 0, "unknown option or missing value: '%s' (see --help)", bad);
+    for (;;) {
+        int at = optind > 0 ? optind : 1;
+        /* '+': options stop at the first non-option, so the payload's own flags
+         * are its own; ':': a missing value is told from an unknown option. */
+        int c = getopt_long(argc, argv, "+:gr:e:sp:vqh", longopts, NULL);
+        if (c == -1)
+            break;
+        if (c == '?' || c == ':')
+            return option_error(c, argv[at], e);
+        if (cl == NULL) {
+            if (apply(o, c, optarg, false, e) < 0)
+                return -1;
+            continue;
         }
-        if (c == 'r')
-            forget_env_list(o, 'r', &seen_rewrite);
-        if (c == 'e')
-            forget_env_list(o, 'e', &seen_expect);
-        if (apply(o, c, optarg, false, e) < 0)
-            return -1;
+        enum setting setting = setting_of(c);
+        int i = spec_index(c), first = first_of_setting[setting];
+        if (i < 0)
+            return nerr_set(e, 0, "internal: unhandled option %d", c);
+        if (setting != SETTING_OWN && first && first != c)
+            return nerr_set(e, 0, "--%s and --%s conflict: give only one of them (see --help)",
+                            specs[spec_index(first)].name, specs[i].name);
+        first_of_setting[setting] = c;
+        cl->setting[setting] = true;
+        cl->option[i] = true;
     }
     o->command = argv + optind;
     return 0;
 }
 
+/* The command line wins: what it gives replaces the environment's value, which
+ * is then not even parsed (so an invalid one cannot fail the run). */
+static int apply_all(struct options *o, int argc, char **argv, getenv_fn env, struct nerr *e)
+{
+    struct given cl;
+    memset(&cl, 0, sizeof cl);
+    if (walk_command_line(o, argc, argv, &cl, e) < 0)
+        return -1;
+    if (apply_environment(o, env, &cl, e) < 0)
+        return -1;
+    return walk_command_line(o, argc, argv, NULL, e);
+}
+
 int options_parse(struct options *o, int argc, char **argv, getenv_fn env, struct nerr *e)
 {
     set_defaults(o);
-    if (apply_environment(o, env, e) < 0 || apply_command_line(o, argc, argv, e) < 0)
+    if (apply_all(o, argc, argv, env, e) < 0)
         return -1;
     if (o->json && !o->check)
         return nerr_set(e, 0, "--json goes with --check");
@@ -451,7 +539,9 @@ void options_usage(int to_stdout)
         "  --check [--json]             run no payload: probe every step, print ok or cause and fix\n"
         "  -v (repeatable), -q, --version, -h, --help\n"
         "\n"
-        "Every long option also reads NESTINIT_<NAME> (e.g. NESTINIT_PROC=bind); the command line wins.\n"
+        "Every long option also reads NESTINIT_<NAME> (e.g. NESTINIT_PROC=bind); the command line wins\n"
+        "and replaces the variable unread; an empty variable is unset. --info-fd/--info-file and -q/-v\n"
+        "are one setting each: both on the command line, or both variables, is an error (125).\n"
         "Exit: the payload's status, 128+N if it died of signal N, 125 nestinit failed,\n"
         "126 payload not executable, 127 payload not found.\n",
         NESTINIT_VERSION);

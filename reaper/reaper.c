@@ -117,12 +117,28 @@ IDLE_CODE static bool deadline_left(const struct timespec *deadline, struct time
     return left->tv_sec >= 0;
 }
 
+/* A signal this process raised itself: SIGPIPE from a write to a pipe or
+ * socket whose reader is gone (fs/pipe.c pipe_write), SIGXFSZ from one past
+ * RLIMIT_FSIZE: send_sig(sig, current, 0), which kernel/signal.c records as
+ * SI_USER from our own pid (nestinit never signals itself; a kill(2) from
+ * anyone else carries their pid, or 0 from outside our pid namespace). It is
+ * ours, never the payload's: forwarding it would kill a payload that did
+ * nothing. */
+IDLE_CODE static bool own_signal(int sig, const siginfo_t *info)
+{
+    if (sig == SIGPIPE && info->si_code == SI_KERNEL)
+        return true;
+    return info->si_code == SI_USER && info->si_pid == (pid_t)RAWSYS(SYS_getpid, 0, 0, 0, 0);
+}
+
 /* Blocks until a signal arrives. Only with a deadline armed is there a timeout
  * (returning 0 when it passes): the idle init never wakes up. */
 IDLE_CODE static int wait_signal(const ksigset *set, const struct timespec *deadline)
 {
     struct timespec left;
     siginfo_t info;
+    info.si_code = 0; /* written by the kernel, unseen by the analyzer; pid 0 is nobody's */
+    info.si_pid = 0;
     for (;;) {
         int sig;
         if (deadline == NULL)
@@ -131,9 +147,9 @@ IDLE_CODE static int wait_signal(const ksigset *set, const struct timespec *dead
             return 0;
         else
             sig = (int)RAWSYS(SYS_rt_sigtimedwait, set, &info, &left, sizeof *set);
-        if (sig > 0)
+        if (sig > 0 && !own_signal(sig, &info))
             return sig;
-        /* EINTR (a stop/continue of this process) or EAGAIN: look again. */
+        /* EINTR (a stop/continue of this process), EAGAIN or a signal of our own: look again. */
     }
 }
 

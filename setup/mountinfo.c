@@ -1,5 +1,7 @@
 #include "setup/mountinfo.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +28,31 @@ static const char *take_field(const char *p, char *out, size_t size)
     return p;
 }
 
+/* A mount id: a decimal that fits an int, or -1 (a huge one must not wrap to
+ * -1, which proc_masks_find reads as "no /proc"). */
+static int mount_id(const char *field)
+{
+    char *end;
+    if (field[0] < '0' || field[0] > '9')
+        return -1;
+    errno = 0;
+    long v = strtol(field, &end, 10);
+    return *end || errno || v > INT_MAX ? -1 : (int)v;
+}
+
 int mountinfo_parse_line(const char *line, struct mount_entry *m)
 {
     char field[MOUNTINFO_PATH_MAX];
-    char *end;
     const char *p = line;
 
     memset(m, 0, sizeof *m);
     if (!(p = take_field(p, field, sizeof field)))
         return -1;
-    m->id = (int)strtol(field, &end, 10);
-    if (*end)
+    if ((m->id = mount_id(field)) < 0)
         return -1;
     if (!(p = take_field(p, field, sizeof field)))
         return -1;
-    m->parent = (int)strtol(field, &end, 10);
-    if (*end)
+    if ((m->parent = mount_id(field)) < 0)
         return -1;
     if (!(p = take_field(p, field, sizeof field)) || /* major:minor */
         !(p = take_field(p, m->root, sizeof m->root)))

@@ -143,4 +143,67 @@ t pid1_env_kill_group_2_125 test_env_bad NESTINIT_KILL_GROUP=2
 t pid1_env_subreaper_garbage_125 test_env_bad NESTINIT_SUBREAPER=sure
 t pid1_env_quiet_garbage_125 test_env_bad NESTINIT_QUIET=maybe
 t pid1_env_no_new_privs_garbage_125 test_env_bad NESTINIT_NO_NEW_PRIVS=yess
+# ---- stderr whose reader is gone (issue 8, finding 2)
+# nestinit's own log line then raises SIGPIPE in nestinit (its signals are
+# blocked): that signal is its own and must never reach the payload, and
+# logging stops instead of failing anything. The payload traps TERM (the
+# control the test sends once it is ready) and exits 7; SIGPIPE would kill it
+# (141). At -vv each "forwarded" line used to raise the next SIGPIPE: the outer
+# spun and never reaped, so the run is bounded and its CPU time measured.
+BROKEN_STDERR_PY='
+import os, signal, sys, time
+d, command = sys.argv[1], sys.argv[2:]
+payload = "trap \"exit 7\" TERM; touch \"$1/ready\"; i=0; while [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done; exit 99"
+r, w = os.pipe()
+os.close(r)
+pid = os.fork()
+if pid == 0:
+    os.dup2(w, 2)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    os.execvp(command[0], command + ["sh", "-c", payload, "x", d])
+os.close(w)
+def reap(deadline):
+    while time.time() < deadline:
+        p, status, ru = os.wait4(pid, os.WNOHANG)
+        if p == pid:
+            return status, ru
+        time.sleep(0.01)
+    return None, None
+status = ru = None
+deadline = time.time() + 5
+while time.time() < deadline and not os.path.exists(d + "/ready"):
+    status, ru = reap(time.time() + 0.01)
+    if status is not None:
+        break
+if status is None:
+    if os.path.exists(d + "/ready"):
+        os.kill(pid, signal.SIGTERM)
+    status, ru = reap(time.time() + 3)
+if status is None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    print("rc=hang")
+    sys.exit(0)
+rc = os.waitstatus_to_exitcode(status)
+print("rc=%d cpu_ms=%d" % (rc if rc >= 0 else 128 - rc, (ru.ru_utime + ru.ru_stime) * 1000))
+'
+
+test_stderr_reader_gone() { # COMMAND... (nestinit and its options, maybe behind a wrapper)
+    local d; d=$(newtmp)
+    run "$PY" -c "$BROKEN_STDERR_PY" "$d" "$@"
+    want_rc 0 || return 1
+    local rc cpu
+    rc=$(printf '%s' "$OUT" | sed -n 's/^rc=\([^ ]*\).*/\1/p')
+    cpu=$(printf '%s' "$OUT" | sed -n 's/.*cpu_ms=\([0-9]*\).*/\1/p')
+    want_eq "payload's exit (7 = it got the TERM control, 141 = a SIGPIPE reached it)" "$rc" 7 || return 1
+    [ "$cpu" -lt 1500 ] || { WHY="nestinit used ${cpu} ms of CPU for a sub-second run (spinning on SIGPIPE?)"; return 1; }
+}
+
+# a warning: user namespaces are off, --fallback plain warns and runs the payload
+t pid1_logs_stderr_gone_nouserns_control test_nouserns_control
+t pid1_logs_stderr_gone_warning test_stderr_reader_gone unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" --fallback plain
+t pid1_logs_stderr_gone_v test_stderr_reader_gone "$NESTINIT" -v
+t pid1_logs_stderr_gone_vv_bounded test_stderr_reader_gone "$NESTINIT" -v -v
+t pid1_logs_stderr_gone_plain_vv_bounded test_stderr_reader_gone "$NESTINIT" --unshare none -v -v
+
 kill_tracked

@@ -163,15 +163,19 @@ t pid1_rewrite_bad_env test_rewrite_bad_env USR1
 # payload: a background grandchild (a sh loop, USR1 default) in the payload's
 # process group; the payload then ignores USR1, waits for the grandchild and
 # records its wait status, exits 7. The grandchild writes DIR/gc when it ends
-# normally (DIR/stop appeared).
+# normally (DIR/stop appeared). WINCH, the control a test sends after USR1,
+# makes the payload write DIR/control (a trap would cut `wait` short, so the
+# payload polls; sh reaps the grandchild meanwhile and keeps its status).
 write_group_payload() {
     cat >"$1/g.sh" <<'EOS'
 d=$1
 sh -c 'i=0; while [ ! -e "$1/stop" ] && [ $i -lt 1000 ]; do sleep 0.02; i=$((i+1)); done; echo finished >"$1/gc"' x "$d" &
 gc=$!
 trap '' USR1
+trap 'echo control >"$d/control"' WINCH
 echo $$ >"$d/pid"
 touch "$d/ready"
+while kill -0 $gc 2>/dev/null; do sleep 0.02; done
 wait $gc
 echo "gcstatus=$?" >"$d/status"
 exit 7
@@ -197,7 +201,10 @@ test_kill_group() { # yes|no NESTINIT-ARGS-BEFORE-DASHDASH...
         want_eq "grandchild's wait status (killed by USR1 = 138)" "$(cat "$d/status")" "gcstatus=138" || return 1
         [ ! -e "$d/gc" ] || { WHY="grandchild ended normally, it should have died of USR1"; return 1; }
     else
-        sleep 0.3 # a group delivery would end the grandchild within this
+        # control: WINCH goes to the payload alone, after USR1 was handled (a
+        # group delivery of USR1 would have ended the grandchild by then)
+        kill -WINCH "$OUTER"
+        wait_file "$d/control" 3 || { touch "$d/stop"; bg_wait; WHY="the WINCH control never reached the payload (rc $RC; stderr $ERR)"; return 1; }
         if [ -e "$d/status" ]; then
             touch "$d/stop"; bg_wait
             WHY="grandchild ended after USR1 without --kill-group: $(cat "$d/status")"

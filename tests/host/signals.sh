@@ -68,11 +68,14 @@ test_rewrite() { # nestinit options...
     wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
     kill -USR1 "$OUTER"
     wait_grep "$d/log" . 3
-    sleep 0.2 # a second (wrong) delivery would show up here
+    # control: WINCH, forwarded as it is, after USR1 was handled; a second
+    # (wrong) delivery for USR1 would reach the payload before it
+    kill -WINCH "$OUTER"
+    wait_grep "$d/log" '^WINCH$' 3
     touch "$d/stop"
     bg_wait
     want_rc 0 && want_pid2 "$d" || return 1
-    want_eq "signals the payload got for USR1" "$(fields "$(cat "$d/log" 2>/dev/null)")" USR2
+    want_eq "signals the payload got for USR1, then the WINCH control" "$(fields "$(cat "$d/log" 2>/dev/null)")" "USR2 WINCH"
 }
 
 test_term_kills_payload() {
@@ -86,12 +89,15 @@ test_term_kills_payload() {
 }
 
 # payload sh in the foreground and a background sh child in the same process
-# group; both log TERM. The payload keeps running after its trap fires.
+# group; both log TERM. The payload keeps running after its trap fires, and
+# then sends the child WINCH, a control the child logs: a TERM for the child
+# (a group delivery) was sent before it and, lower in number, is trapped first.
 write_group() {
     cat >"$1/group.sh" <<'EOF'
-sh -c 'trap "echo child >>\"$1/log\"; exit 0" TERM; touch "$1/child-ready"
+sh -c 'trap "echo child >>\"$1/log\"; exit 0" TERM; trap "echo control >>\"$1/log\"" WINCH; touch "$1/child-ready"
        i=0; while [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done' x "$1" &
-trap 'echo payload >>"$1/log"' TERM
+child=$!
+trap 'echo payload >>"$1/log"; kill -WINCH $child 2>/dev/null' TERM
 i=0; while [ ! -e "$1/child-ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
 echo $$ >"$1/pid"
 touch "$1/ready"
@@ -108,14 +114,16 @@ test_kill_group() { # yes|no nestinit-options...
     wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
     kill -TERM "$OUTER"
     wait_grep "$d/log" '^payload$' 3
-    if [ "$want" = yes ]; then wait_grep "$d/log" '^child$' 3; else sleep 0.3; fi
-    local log; log=$(sort "$d/log" 2>/dev/null | tr '\n' ' ')
+    if [ "$want" = yes ]; then wait_grep "$d/log" '^child$' 3; else wait_grep "$d/log" '^control$' 3; fi
+    local log; log=$(grep -v '^control$' "$d/log" 2>/dev/null | sort | tr '\n' ' ')
+    local control; control=$(grep -c '^control$' "$d/log" 2>/dev/null)
     touch "$d/stop"
     bg_wait
     want_rc 0 && want_pid2 "$d" || return 1
     if [ "$want" = yes ]; then
         want_eq "TERM received by" "$(fields "$log")" "child payload"
     else
+        want_eq "the child's WINCH control (sent after the payload's TERM)" "$control" 1 || return 1
         want_eq "TERM received by" "$(fields "$log")" "payload"
     fi
 }

@@ -153,11 +153,14 @@ static void hardening_options(void)
     CHECK_STR(o.cap_drop, "all");
     CHECK_STR(o.cap_add, "net_admin");
     CHECK(o.seccomp == SECCOMP_DEFAULT && o.ro_root && o.no_new_privs);
-    CHECK(o.ro_count == 3 && o.tmpfs_count == 1);
+    /* --ro on the command line replaces NESTINIT_RO, as every option does */
+    CHECK(o.ro_count == 1 && o.tmpfs_count == 1);
+    CHECK_STR(o.ro_paths[0], "/opt");
+    CHECK_STR(o.tmpfs_paths[0], "/tmp");
+    CHECK(parse(&o, &e, env, ARGV("true")) == 0);
+    CHECK(o.ro_count == 2);
     CHECK_STR(o.ro_paths[0], "/usr");
     CHECK_STR(o.ro_paths[1], "/etc");
-    CHECK_STR(o.ro_paths[2], "/opt");
-    CHECK_STR(o.tmpfs_paths[0], "/tmp");
     CHECK(parse(&o, &e, NULL, ARGV("--ro", "relative", "true")) < 0);
     CHECK(strstr(e.what, "absolute") != NULL);
     CHECK(parse(&o, &e, NULL, ARGV("--seccomp", "strict", "true")) < 0);
@@ -166,6 +169,135 @@ static void hardening_options(void)
     CHECK(parse(&o, &e, NULL, ARGV("--json", "true")) < 0);
     char *check[] = {"nestinit", "--check", "--json", NULL};
     CHECK(parse(&o, &e, NULL, check) == 0 && o.check && o.json);
+}
+
+/* Every option that takes a value, given without one (last, after a flag, or
+ * glued to -g): a usage error naming the option, never a crash (musl's getopt). */
+static const char *const value_options[] = {
+    "--proc", "--map", "--unshare", "--fallback", "--rewrite", "-r", "--expect-exit", "-e", "--pdeathsig", "-p",
+    "--grace", "--hostname", "--user", "--cap-drop", "--cap-add", "--seccomp", "--ro", "--tmpfs", "--info-fd",
+    "--info-file",
+};
+
+static void missing_values_name_the_option(void)
+{
+    struct options o;
+    struct nerr e;
+    for (size_t i = 0; i < sizeof value_options / sizeof value_options[0]; i++) {
+        const char *opt = value_options[i];
+        char *alone[] = {"nestinit", (char *)opt, NULL};
+        char *after_flag[] = {"nestinit", "-v", (char *)opt, NULL};
+        char glued[8] = "-g";
+        CHECK(parse(&o, &e, NULL, alone) < 0);
+        CHECK(strstr(e.what, "needs a value") != NULL && strstr(e.what, opt) != NULL);
+        CHECK(parse(&o, &e, NULL, after_flag) < 0);
+        CHECK(strstr(e.what, "needs a value") != NULL && strstr(e.what, opt) != NULL);
+        if (opt[1] == '-')
+            continue;
+        glued[2] = opt[1];
+        char *cluster[] = {"nestinit", glued, NULL};
+        CHECK(parse(&o, &e, NULL, cluster) < 0);
+        CHECK(strstr(e.what, "needs a value") != NULL && strstr(e.what, opt) != NULL);
+    }
+}
+
+static void unknown_options_are_named(void)
+{
+    struct options o;
+    struct nerr e;
+    CHECK(parse(&o, &e, NULL, ARGV("-xg", "true")) < 0);
+    CHECK(strstr(e.what, "'-x'") != NULL && strstr(e.what, "nestinit") == NULL);
+    CHECK(parse(&o, &e, NULL, ARGV("-gx", "true")) < 0);
+    CHECK(strstr(e.what, "'-x'") != NULL);
+    CHECK(parse(&o, &e, NULL, ARGV("-:", "true")) < 0);
+    CHECK(strstr(e.what, "unknown option '-:'") != NULL);
+    CHECK(parse(&o, &e, NULL, ARGV("--kill-group=1", "true")) < 0);
+    CHECK(strstr(e.what, "--kill-group") != NULL && strstr(e.what, "no value") != NULL);
+    CHECK(parse(&o, &e, NULL, ARGV("--info", "x", "true")) < 0); /* --info-fd or --info-file? */
+    CHECK(strstr(e.what, "'--info'") != NULL);
+    CHECK(parse(&o, &e, NULL, ARGV("-g", "--bogus=3", "true")) < 0);
+    CHECK(strstr(e.what, "'--bogus'") != NULL);
+}
+
+static void empty_unshare_lists_are_errors(void)
+{
+    struct options o;
+    struct nerr e;
+    static const char *const bad[] = {"", ",", ",,", "user,,pid", ",user", "user,"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(parse(&o, &e, NULL, ARGV("--unshare", (char *)bad[i], "true")) < 0);
+        CHECK(strstr(e.what, "--unshare") != NULL);
+    }
+    const char *const env[] = {"NESTINIT_UNSHARE", ",", NULL};
+    CHECK(parse(&o, &e, env, ARGV("true")) < 0);
+    CHECK(strstr(e.what, "NESTINIT_UNSHARE") != NULL);
+}
+
+/* The rule for empty and conflicting values (README, "Empty values and conflicts"). */
+static void empty_environment_values_mean_unset(void)
+{
+    static const char *const names[] = {
+        "NESTINIT_PROC", "NESTINIT_MAP", "NESTINIT_UNSHARE", "NESTINIT_FALLBACK", "NESTINIT_KILL_GROUP",
+        "NESTINIT_REWRITE", "NESTINIT_EXPECT_EXIT", "NESTINIT_SUBREAPER", "NESTINIT_PDEATHSIG", "NESTINIT_GRACE",
+        "NESTINIT_HOSTNAME", "NESTINIT_NO_NEW_PRIVS", "NESTINIT_USER", "NESTINIT_CAP_DROP", "NESTINIT_CAP_ADD",
+        "NESTINIT_SECCOMP", "NESTINIT_RO_ROOT", "NESTINIT_RO", "NESTINIT_TMPFS", "NESTINIT_INFO_FD",
+        "NESTINIT_INFO_FILE", "NESTINIT_VERBOSE", "NESTINIT_QUIET",
+    };
+    static struct options o, defaults;
+    struct nerr e;
+    char *argv[] = {"nestinit", "true", NULL};
+    CHECK(parse(&defaults, &e, NULL, argv) == 0);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *const env[] = {names[i], "", NULL};
+        int rc = parse(&o, &e, env, argv);
+        if (rc != 0 || memcmp(&o, &defaults, sizeof o) != 0)
+            printf("  %s= is not the same as unset: %s\n", names[i], rc ? e.what : "options differ");
+        CHECK(rc == 0 && memcmp(&o, &defaults, sizeof o) == 0);
+    }
+}
+
+static void command_line_overrides_without_parsing(void)
+{
+    struct options o;
+    struct nerr e;
+    const char *const env[] = {"NESTINIT_PROC", "banana", "NESTINIT_PDEATHSIG", "NOSIG", "NESTINIT_INFO_FD", "x",
+                               "NESTINIT_QUIET", "maybe", "NESTINIT_REWRITE", "BOGUS", NULL};
+    CHECK(parse(&o, &e, env, ARGV("true")) < 0);
+    CHECK(parse(&o, &e, env, ARGV("--proc", "bind", "-p", "TERM", "--info-file", "/i", "-v", "-r", "1:2", "true")) == 0);
+    CHECK(o.proc == PROC_BIND && o.pdeathsig == SIGTERM && o.info_fd == -1 && o.verbosity == LOG_INFO);
+    CHECK_STR(o.info_file, "/i");
+    CHECK(o.rewrite[1] == 2);
+    /* one of a pair replaces the variables of both */
+    const char *const info_env[] = {"NESTINIT_INFO_FILE", "/env", NULL};
+    CHECK(parse(&o, &e, info_env, ARGV("--info-fd", "3", "true")) == 0);
+    CHECK(o.info_fd == 3 && o.info_file == NULL);
+    const char *const verbose_env[] = {"NESTINIT_VERBOSE", "3", NULL};
+    CHECK(parse(&o, &e, verbose_env, ARGV("-q", "true")) == 0);
+    CHECK(o.verbosity == LOG_ERROR);
+}
+
+static void conflicts_are_usage_errors(void)
+{
+    struct options o;
+    struct nerr e;
+    CHECK(parse(&o, &e, NULL, ARGV("--info-fd", "5", "--info-file", "/x", "true")) < 0);
+    CHECK(strstr(e.what, "--info-fd") && strstr(e.what, "--info-file") && strstr(e.what, "conflict"));
+    CHECK(parse(&o, &e, NULL, ARGV("--info-file", "/x", "--info-fd", "5", "true")) < 0);
+    CHECK(strstr(e.what, "--info-fd") && strstr(e.what, "--info-file"));
+    CHECK(parse(&o, &e, NULL, ARGV("-q", "-v", "true")) < 0);
+    CHECK(strstr(e.what, "--quiet") && strstr(e.what, "--verbose"));
+    CHECK(parse(&o, &e, NULL, ARGV("-vq", "true")) < 0);
+    CHECK(parse(&o, &e, NULL, ARGV("-v", "-v", "--verbose", "true")) == 0 && o.verbosity == LOG_WARN + 3);
+    CHECK(parse(&o, &e, NULL, ARGV("-q", "--quiet", "true")) == 0 && o.verbosity == LOG_ERROR);
+    const char *const info_env[] = {"NESTINIT_INFO_FD", "5", "NESTINIT_INFO_FILE", "/x", NULL};
+    CHECK(parse(&o, &e, info_env, ARGV("true")) < 0);
+    CHECK(strstr(e.what, "NESTINIT_INFO_FD") && strstr(e.what, "NESTINIT_INFO_FILE"));
+    const char *const verbose_env[] = {"NESTINIT_VERBOSE", "2", "NESTINIT_QUIET", "1", NULL};
+    CHECK(parse(&o, &e, verbose_env, ARGV("true")) < 0);
+    CHECK(strstr(e.what, "NESTINIT_VERBOSE") && strstr(e.what, "NESTINIT_QUIET"));
+    /* an empty one of the pair is unset, so no conflict */
+    const char *const half_env[] = {"NESTINIT_INFO_FD", "", "NESTINIT_INFO_FILE", "/x", NULL};
+    CHECK(parse(&o, &e, half_env, ARGV("true")) == 0 && o.info_fd == -1);
 }
 
 int main(void)
@@ -178,5 +310,11 @@ int main(void)
     RUN(environment_and_precedence);
     RUN(environment_garbage);
     RUN(hardening_options);
+    RUN(missing_values_name_the_option);
+    RUN(unknown_options_are_named);
+    RUN(empty_unshare_lists_are_errors);
+    RUN(empty_environment_values_mean_unset);
+    RUN(command_line_overrides_without_parsing);
+    RUN(conflicts_are_usage_errors);
     UNIT_EXIT();
 }

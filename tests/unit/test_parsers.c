@@ -75,6 +75,10 @@ static void mountinfo_lines(void)
     CHECK(mountinfo_parse_line("22 27 0:21 / /proc rw,relatime proc proc rw", &m) == -1); /* no separator */
     CHECK(mountinfo_parse_line("x 27 0:21 / /proc rw - proc proc rw", &m) == -1);
     CHECK(mountinfo_parse_line("", &m) == -1);
+    /* ids that do not fit an int must not wrap (to -1, "no /proc": found by the fuzz oracle) */
+    CHECK(mountinfo_parse_line("4294967295 27 0:21 / /proc rw - proc proc rw", &m) == -1);
+    CHECK(mountinfo_parse_line("22 -1 0:21 / /proc rw - proc proc rw", &m) == -1);
+    CHECK(mountinfo_parse_line("2147483647 0 0:21 / /proc rw - proc proc rw", &m) == 0 && m.id == 2147483647);
     CHECK(mount_option_has("rw,nosuid,nodev", "nosuid"));
     CHECK(mount_option_has("ro", "ro"));
     CHECK(!mount_option_has("rw,nosuidx", "nosuid"));

@@ -267,20 +267,6 @@ static int set_up(struct outer *st, struct inner_report *report, enum map_mode *
     }
 }
 
-/* Without a pid namespace the clone child is the payload and we are its init:
- * --kill-group, --rewrite, --grace and --expect-exit apply here. */
-static int supervise_child(struct outer *st)
-{
-    const struct reaper_config cfg = {
-        .kill_group = st->options->kill_group, .rewrite = st->options->rewrite,
-        .kill_after_term = st->options->grace_seconds, .target_pidfd = -1,
-    };
-    setpgid(st->inner, st->inner); /* as the child does: -g reaches it from the start */
-    int code = reaper_exit_code(reaper_run(&cfg, st->inner));
-    reaper_grace(st->options->grace_seconds);
-    return options_expects_exit(st->options, code) ? 0 : code;
-}
-
 static int run_nested(struct outer *st)
 {
     struct nerr e;
@@ -301,11 +287,11 @@ static int run_nested(struct outer *st)
         return fail(&e);
     }
     if (st->plan.route == ROUTE_NO_PIDNS) {
+        /* The clone child is the payload and we are its init. Its group is
+         * set on both sides, as payload_spawn does: -g reaches it at once. */
         channel_close(&st->channel);
-        if (chdir("/") < 0)
-            log_debug("chdir /: %s", strerror(errno));
-        close_inherited_fds(-1);
-        return supervise_child(st);
+        setpgid(st->inner, st->inner);
+        return supervise_until_exit(st->options, &st->spec, st->inner);
     }
     int payload_fd = adopt_payload(st);
     channel_close(&st->channel);

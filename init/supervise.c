@@ -69,14 +69,28 @@ void close_inherited_fds(int keep)
         close(fds[--n]);
 }
 
-void supervise_payload(const struct options *o, const struct payload_spec *spec, struct channel *handshake)
+int supervise_until_exit(const struct options *o, const struct payload_spec *spec, pid_t payload)
 {
-    struct nerr e;
     const struct reaper_config cfg = {
         .kill_group = o->kill_group, .rewrite = o->rewrite, .kill_after_term = o->grace_seconds,
         .target_pidfd = -1, .child_is_payload = true, .payload_stops = spec->payload_stops,
     };
+    /* The payload keeps its cwd and fds; the init pins neither a mount nor a file. */
+    if (chdir("/") < 0)
+        log_debug("chdir /: %s", strerror(errno));
+    close_inherited_fds(-1);
+    int code = reaper_exit_code(reaper_run(&cfg, payload));
+    reaper_grace(o->grace_seconds);
+    if (options_expects_exit(o, code)) {
+        log_debug("payload exit code %d expected, exiting 0", code);
+        code = 0;
+    }
+    return code;
+}
 
+void supervise_payload(const struct options *o, const struct payload_spec *spec, struct channel *handshake)
+{
+    struct nerr e;
     init_make_undumpable();
     pid_t payload = payload_spawn(spec, &e);
     if (payload < 0) {
@@ -90,15 +104,5 @@ void supervise_payload(const struct options *o, const struct payload_spec *spec,
         channel_wait_release(handshake);
         channel_close(handshake);
     }
-    /* The payload keeps its cwd and fds; the init pins neither a mount nor a file. */
-    if (chdir("/") < 0)
-        log_debug("chdir /: %s", strerror(errno));
-    close_inherited_fds(-1);
-    int code = reaper_exit_code(reaper_run(&cfg, payload));
-    reaper_grace(o->grace_seconds);
-    if (options_expects_exit(o, code)) {
-        log_debug("payload exit code %d expected, exiting 0", code);
-        code = 0;
-    }
-    _exit(code);
+    _exit(supervise_until_exit(o, spec, payload));
 }

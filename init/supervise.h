@@ -13,6 +13,12 @@
 __attribute__((noreturn)) void supervise_payload(const struct options *o, const struct payload_spec *spec,
                                                  struct channel *handshake);
 
+/* With `payload` our child: the reaper until it exits (--kill-group,
+ * --rewrite, --grace, job control applied here), the grace for the rest of
+ * the namespace, --expect-exit. Returns the exit code. The outer uses it too
+ * when its clone child became the payload (no pid namespace). */
+int supervise_until_exit(const struct options *o, const struct payload_spec *spec, pid_t payload);
+
 /* PR_SET_DUMPABLE 0 for an init: afterwards ptrace_may_access (kernel/ptrace.c)
  * refuses PTRACE_ATTACH/SEIZE, /proc/PID/mem, environ, fd/N, process_vm_*
  * and pidfd_getfd on it to anyone without CAP_SYS_PTRACE in its

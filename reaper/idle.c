@@ -7,7 +7,9 @@
 
 /* Linker-defined: the first byte of the image, the start of the writable
  * segment (on a page of its own after read-only data), and the bounds of the
- * idle section. */
+ * idle section. The range between the first two is code and read-only data
+ * only because the Makefile links with -z noseparate-code (one R+X segment);
+ * with separate code segments it would hold holes, and madvise stops there. */
 extern const char __executable_start[];
 extern const char __init_array_start[];
 extern const char __start_nestinit_idle[];

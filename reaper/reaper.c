@@ -120,15 +120,17 @@ IDLE_CODE static bool deadline_left(const struct timespec *deadline, struct time
 /* A signal this process raised itself: SIGPIPE from a write to a pipe or
  * socket whose reader is gone (fs/pipe.c pipe_write), SIGXFSZ from one past
  * RLIMIT_FSIZE: send_sig(sig, current, 0), which kernel/signal.c records as
- * SI_USER from our own pid (nestinit never signals itself; a kill(2) from
- * anyone else carries their pid, or 0 from outside our pid namespace). It is
- * ours, never the payload's: forwarding it would kill a payload that did
- * nothing. */
+ * SI_USER from our own pid (a kill(2) from anyone else carries their pid, or 0
+ * from outside our pid namespace). It is ours, never the payload's:
+ * forwarding it would kill a payload that did nothing. Only these two: any
+ * other signal from our own pid was sent before nestinit was exec'd (a
+ * caller's `kill -USR1 $$; exec nestinit`), and belongs to the payload. */
 IDLE_CODE static bool own_signal(int sig, const siginfo_t *info)
 {
     if (sig == SIGPIPE && info->si_code == SI_KERNEL)
         return true;
-    return info->si_code == SI_USER && info->si_pid == (pid_t)RAWSYS(SYS_getpid, 0, 0, 0, 0);
+    return (sig == SIGPIPE || sig == SIGXFSZ) && info->si_code == SI_USER &&
+           info->si_pid == (pid_t)RAWSYS(SYS_getpid, 0, 0, 0, 0);
 }
 
 /* Blocks until a signal arrives. Only with a deadline armed is there a timeout

@@ -228,29 +228,12 @@ static int for_each_item(struct options *o, const char *list, int (*fn)(struct o
     return 0;
 }
 
-/* Applies one option's value; from_env selects the environment's value syntax. */
-static int apply(struct options *o, int id, const char *arg, bool from_env, struct nerr *e)
+/* -g, -s, -q, --no-new-privs, --ro-root (booleans in the environment), -v. */
+static int apply_switch(struct options *o, int id, const char *arg, bool from_env, struct nerr *e)
 {
-    static const char *const proc_modes[] = {"auto", "fresh", "unmasked", "bind", "none"};
-    static const enum proc_mode proc_values[] = {PROC_AUTO, PROC_FRESH, PROC_UNMASKED, PROC_BIND, PROC_NONE};
-    static const char *const map_modes[] = {"auto", "root", "full"};
-    static const char *const fallbacks[] = {"fail", "plain"};
-    static const char *const seccomp_modes[] = {"none", "default"};
     unsigned long n;
     bool flag = true;
-    int choice = 0;
-
-    switch (id) {
-    case 'g': case 's': case 'q': case OPT_NO_NEW_PRIVS: case OPT_RO_ROOT:
-        if (from_env && parse_bool(arg, &flag) < 0)
-            return nerr_set(e, 0, "expected 1/0, true/false or yes/no, got '%s'", arg);
-        if (id == 'g') o->kill_group = flag;
-        if (id == 's') o->subreaper = flag;
-        if (id == OPT_NO_NEW_PRIVS) o->no_new_privs = flag;
-        if (id == OPT_RO_ROOT) o->ro_root = flag;
-        if (id == 'q' && flag) o->verbosity = LOG_ERROR;
-        return 0;
-    case 'v':
+    if (id == 'v') {
         if (!from_env) {
             o->verbosity = o->verbosity < LOG_WARN ? LOG_INFO : o->verbosity + 1;
             return 0;
@@ -259,6 +242,27 @@ static int apply(struct options *o, int id, const char *arg, bool from_env, stru
             return nerr_set(e, 0, "NESTINIT_VERBOSE: expected 0-3, got '%s'", arg);
         o->verbosity = LOG_WARN + (int)n;
         return 0;
+    }
+    if (from_env && parse_bool(arg, &flag) < 0)
+        return nerr_set(e, 0, "expected 1/0, true/false or yes/no, got '%s'", arg);
+    if (id == 'g') o->kill_group = flag;
+    if (id == 's') o->subreaper = flag;
+    if (id == OPT_NO_NEW_PRIVS) o->no_new_privs = flag;
+    if (id == OPT_RO_ROOT) o->ro_root = flag;
+    if (id == 'q' && flag) o->verbosity = LOG_ERROR;
+    return 0;
+}
+
+/* --proc, --map, --fallback, --seccomp: one word of a fixed list. */
+static int apply_choice(struct options *o, int id, const char *arg, struct nerr *e)
+{
+    static const char *const proc_modes[] = {"auto", "fresh", "unmasked", "bind", "none"};
+    static const enum proc_mode proc_values[] = {PROC_AUTO, PROC_FRESH, PROC_UNMASKED, PROC_BIND, PROC_NONE};
+    static const char *const map_modes[] = {"auto", "root", "full"};
+    static const char *const fallbacks[] = {"fail", "plain"};
+    static const char *const seccomp_modes[] = {"none", "default"};
+    int choice = 0;
+    switch (id) {
     case OPT_PROC:
         if (parse_choice("proc", arg, proc_modes, 5, &choice, e) < 0) return -1;
         o->proc = proc_values[choice];
@@ -271,68 +275,88 @@ static int apply(struct options *o, int id, const char *arg, bool from_env, stru
         if (parse_choice("fallback", arg, fallbacks, 2, &choice, e) < 0) return -1;
         o->fallback = (enum fallback_mode)choice;
         return 0;
-    case OPT_UNSHARE:
-        return unshare_flags_parse(arg, &o->unshare_flags, e);
-    case 'r':
-        return from_env ? for_each_item(o, arg, add_rewrite, e) : add_rewrite(o, arg, e);
-    case 'e':
-        return from_env ? for_each_item(o, arg, add_expect_exit, e) : add_expect_exit(o, arg, e);
-    case 'p':
-        o->pdeathsig = signal_parse(arg, 0);
-        if (o->pdeathsig < 0)
-            return nerr_set(e, 0, "--pdeathsig: unknown signal '%s'", arg);
+    default: /* OPT_SECCOMP */
+        if (parse_choice("seccomp", arg, seccomp_modes, 2, &choice, e) < 0) return -1;
+        o->seccomp = (enum seccomp_mode)choice;
         return 0;
-    case OPT_GRACE:
+    }
+}
+
+/* -p, --grace, --info-fd: a signal or a number. */
+static int apply_number(struct options *o, int id, const char *arg, struct nerr *e)
+{
+    unsigned long n;
+    if (id == 'p') {
+        o->pdeathsig = signal_parse(arg, 0);
+        return o->pdeathsig < 0 ? nerr_set(e, 0, "--pdeathsig: unknown signal '%s'", arg) : 0;
+    }
+    if (id == OPT_GRACE) {
         if (parse_uint(arg, 86400, &n) < 0)
             return nerr_set(e, 0, "--grace: expected whole seconds 0-86400, got '%s'", arg);
         o->grace_seconds = (unsigned)n;
         return 0;
+    }
+    if (parse_uint(arg, INT_MAX, &n) < 0)
+        return nerr_set(e, 0, "--info-fd: expected a file descriptor number, got '%s'", arg);
+    o->info_fd = (int)n;
+    return 0;
+}
+
+/* --hostname, --info-file, --user, --cap-drop, --cap-add: text checked later
+ * where it is used, refused here only when empty or malformed. */
+static int apply_text(struct options *o, int id, const char *arg, struct nerr *e)
+{
+    switch (id) {
     case OPT_HOSTNAME:
         if (arg[0] == '\0' || strlen(arg) > 64)
             return nerr_set(e, 0, "--hostname: expected 1-64 characters, got '%s'", arg);
         o->hostname = arg;
-        return 0;
-    case OPT_INFO_FD:
-        if (parse_uint(arg, INT_MAX, &n) < 0)
-            return nerr_set(e, 0, "--info-fd: expected a file descriptor number, got '%s'", arg);
-        o->info_fd = (int)n;
         return 0;
     case OPT_INFO_FILE:
         if (arg[0] == '\0')
             return nerr_set(e, 0, "--info-file: empty path");
         o->info_file = arg;
         return 0;
-    case OPT_VERSION:
-        o->show_version = true;
-        return 0;
     case OPT_USER:
         if (arg[0] == '\0' || arg[0] == ':')
             return nerr_set(e, 0, "--user: expected UID[:GID] or NAME[:GROUP], got '%s'", arg);
         o->user = arg;
         return 0;
-    case OPT_CAP_DROP:
-    case OPT_CAP_ADD:
+    default: /* OPT_CAP_DROP, OPT_CAP_ADD */
         if (arg[0] == '\0')
             return nerr_set(e, 0, "--%s: empty capability list", id == OPT_CAP_DROP ? "cap-drop" : "cap-add");
         *(id == OPT_CAP_DROP ? &o->cap_drop : &o->cap_add) = arg;
         return 0;
-    case OPT_SECCOMP:
-        if (parse_choice("seccomp", arg, seccomp_modes, 2, &choice, e) < 0) return -1;
-        o->seccomp = (enum seccomp_mode)choice;
-        return 0;
+    }
+}
+
+/* Applies one option's value; from_env selects the environment's value syntax
+ * (lists comma-separated, booleans spelled out). */
+static int apply(struct options *o, int id, const char *arg, bool from_env, struct nerr *e)
+{
+    switch (id) {
+    case 'g': case 's': case 'q': case 'v': case OPT_NO_NEW_PRIVS: case OPT_RO_ROOT:
+        return apply_switch(o, id, arg, from_env, e);
+    case OPT_PROC: case OPT_MAP: case OPT_FALLBACK: case OPT_SECCOMP:
+        return apply_choice(o, id, arg, e);
+    case 'p': case OPT_GRACE: case OPT_INFO_FD:
+        return apply_number(o, id, arg, e);
+    case OPT_HOSTNAME: case OPT_INFO_FILE: case OPT_USER: case OPT_CAP_DROP: case OPT_CAP_ADD:
+        return apply_text(o, id, arg, e);
+    case OPT_UNSHARE:
+        return unshare_flags_parse(arg, &o->unshare_flags, e);
+    case 'r':
+        return from_env ? for_each_item(o, arg, add_rewrite, e) : add_rewrite(o, arg, e);
+    case 'e':
+        return from_env ? for_each_item(o, arg, add_expect_exit, e) : add_expect_exit(o, arg, e);
     case OPT_RO:
         return from_env ? for_each_item(o, arg, add_ro_path, e) : add_ro_path(o, arg, e);
     case OPT_TMPFS:
         return from_env ? for_each_item(o, arg, add_tmpfs_path, e) : add_tmpfs_path(o, arg, e);
-    case OPT_CHECK:
-        o->check = true;
-        return 0;
-    case OPT_JSON:
-        o->json = true;
-        return 0;
-    case 'h':
-        o->show_help = true;
-        return 0;
+    case OPT_VERSION: o->show_version = true; return 0;
+    case OPT_CHECK: o->check = true; return 0;
+    case OPT_JSON: o->json = true; return 0;
+    case 'h': o->show_help = true; return 0;
     default:
         return nerr_set(e, 0, "internal: unhandled option %d", id);
     }

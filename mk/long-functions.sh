@@ -7,4 +7,4 @@ awk -v limit="$limit" '
     /^[a-zA-Z].*\)$/ || /^[a-zA-Z].*\) *\{$/ { name = $0 }
     /^\{/ || (/^[a-zA-Z].*\) *\{$/) { start = FNR; fname = name }
     /^\}/ && start { n = FNR - start + 1; if (n > limit) { printf "%s:%d: %d lines: %s\n", FILENAME, start, n, fname; bad = 1 } start = 0 }
-    END { exit bad }' "$@"
+    END { if (!bad) printf "functions: none over %d lines\n", limit; exit bad }' "$@"

@@ -188,11 +188,20 @@ want_stderr_for() {
     esac
 }
 
-# want_masks masked|unmasked KVTEXT: the payload's /proc masks (maskcheck)
+# want_masks masked|unmasked|lifted KVTEXT: the payload's /proc masks (maskcheck)
 want_masks() {
     OUT=$2
-    if [ "$1" = unmasked ]; then
+    # the payload is root of its own user namespace, which owns its mount
+    # namespace: it may mount (what it gets mounted over stays locked)
+    want_match "mount -t tmpfs on /mnt in the payload (it owns its mount namespace)" \
+        "$(kv mount_tmpfs)" '^0 ' || return 1
+    if [ "$1" = unmasked ] || [ "$1" = lifted ]; then
         want_kv keys_mount no || return 1
+        want_kv timer_list_mount no || return 1
+        # lifted (the CAP_SYS_ADMIN route): the payload's pid namespace is
+        # owned by the container's user namespace, so the payload cannot
+        # mount a procfs for it (nested namespaces of its own can)
+        [ "$1" = lifted ] && return 0
         want_match "mount -t proc in the payload" "$(kv mount_proc)" '^0 ' || return 1
         return 0
     fi
@@ -201,17 +210,20 @@ want_masks() {
     want_kv timer_list_bytes 0 || return 1
     want_kv timer_list_mount yes || return 1
     want_kv sys_ro yes || return 1
-    want_match "umount /proc/keys in the payload (must fail)" "$(kv umount_keys)" '^[1-9]' || return 1
+    # EINVAL: the mask is a locked mount (EPERM would only say "no privilege")
+    want_match "umount /proc/keys in the payload (must fail: a locked mount)" "$(kv umount_keys)" '^1 EINVAL' || return 1
     want_kv keys_after 0 || return 1
     want_match "mount -t proc in the payload (must fail: it would reveal what the masks hide)" \
-        "$(kv mount_proc)" '^[1-9]'
+        "$(kv mount_proc)" '^[1-9]' || return 1
+    want_match "unshare -Urmpf --mount-proc in the payload (must fail: it would reveal what the masks hide)" \
+        "$(kv nested_proc)" '^[1-9]'
 }
 
 # ---------------------------------------------------------------- one configuration
 
 # tools_config CONF MODE PIDNS MASKS EXTRAS -- RUNFLAGS...: the whole battery
 # for one configuration. MODE/PIDNS: what --info-file must say; MASKS:
-# masked|unmasked|-; EXTRAS: "bwrap_pid nested" where /proc is fresh and
+# masked|unmasked|lifted (unmasked by the CAP_SYS_ADMIN route)|-; EXTRAS: "bwrap_pid nested" where /proc is fresh and
 # unmasked, or "-"; RUNFLAGS: engine flags (-e NESTINIT_PROC=... included).
 tools_config() {
     local conf=$1 mode=$2 pidns=$3 masks=$4 extras=$5 ni ct nd cd tools
@@ -234,7 +246,12 @@ tools_config() {
     fi
     if [ "$masks" != - ]; then
         WHY=""
-        if want_masks "$masks" "$ni"; then pass "tools_${E}_${conf}_masks"; else fail "tools_${E}_${conf}_masks" "$WHY"; fi
+        if want_masks "$masks" "$ni"; then
+            OUT=$ni
+            echo "PASS tools_${E}_${conf}_masks (umount /proc/keys: $(kv umount_keys | sed 's/ *$//'); mount -t proc: $(kv mount_proc | sed 's/ *$//'); nested --mount-proc: $(kv nested_proc | cut -c1-60 | sed 's/ *$//'))"
+        else
+            fail "tools_${E}_${conf}_masks" "$WHY"
+        fi
     fi
     [ "$mode" = bind ] && return 0 # bind breaks these tools by design (its warning says so)
     # the control: the same container, the battery as its entrypoint
@@ -337,7 +354,7 @@ if [ "$E" = docker ]; then
     # Docker's default seccomp profile: it allows namespaces with CAP_SYS_ADMIN
     want_conf sys_admin && tools_config sys_admin fresh true masked - -- "${SA[@]}"
     want_conf sys_admin_unmasked &&
-        tools_config sys_admin_unmasked unmasked true unmasked "bwrap_pid nested" -- "${SA[@]}" -e NESTINIT_PROC=unmasked
+        tools_config sys_admin_unmasked unmasked true lifted "bwrap_pid nested" -- "${SA[@]}" -e NESTINIT_PROC=unmasked
     if want_conf profile_user_1000 && need_profile_or_skip profile_user_1000; then
         tools_config profile_user_1000 container false masked - -- "${PROF[@]}" --user 1000:1000
     fi
@@ -357,7 +374,7 @@ else
     want_conf unmask_all &&
         tools_config unmask_all fresh true unmasked "bwrap_pid nested" -- --security-opt unmask=ALL
     want_conf sys_admin_unmasked &&
-        tools_config sys_admin_unmasked unmasked true unmasked "bwrap_pid nested" -- "${SA[@]}" -e NESTINIT_PROC=unmasked
+        tools_config sys_admin_unmasked unmasked true lifted "bwrap_pid nested" -- "${SA[@]}" -e NESTINIT_PROC=unmasked
     want_conf bind && tools_config bind bind true masked - -- -e NESTINIT_PROC=bind
     if want_conf refused; then
         tools_refused default fresh '--proc fresh' 'SYS_ADMIN' 'unmask=ALL' --

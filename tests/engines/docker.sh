@@ -113,8 +113,8 @@ if [ -e /proc/kcore ]; then echo kcore=$(head -c 64 /proc/kcore | wc -c); else e
 echo uid_map=$(awk '\''{ print $1, $2, $3 }'\'' /proc/self/uid_map)
 echo init=$(tr "\0" " " </proc/1/cmdline)'
     want_rc 0 || return 1
-    want_one_stderr warning 'recursive bind' 'masked: [^;]*/proc/keys' '/proc/timer_list' \
-        'systempaths=unconfined' || return 1
+    # asked for, not a fallback: the warning says what it breaks and the fixes
+    want_one_stderr warning 'recursive bind' 'SYS_ADMIN' 'systempaths=unconfined' || return 1
     want_kv pid 2 || return 1
     want_kv ppid 1 || return 1
     # the masks stay: /proc/keys and /proc/timer_list are still mounts over
@@ -409,7 +409,9 @@ test_check_profile() {
     want_check_lines || return 1
     want_check userns ok || return 1
     want_check proc-bind ok || return 1
-    want_check proc-fresh 'warn|FAIL' 'systempaths=unconfined'
+    want_check proc-fresh 'warn|FAIL' 'systempaths=unconfined' || return 1
+    # what --proc auto gives here, and the fixes for a fresh /proc
+    want_check proc-auto warn '^warn proc-auto: container\b.*SYS_ADMIN'
 }
 
 test_check_profile_fresh() {
@@ -417,7 +419,16 @@ test_check_profile_fresh() {
     dk_run "${PROF[@]}" "${FRESH[@]}" "${CHECK[@]}"
     want_rc 0 || return 1
     want_check_lines || return 1
-    want_check proc-fresh ok
+    want_check proc-fresh ok || return 1
+    want_check proc-auto ok '^ok proc-auto: fresh\b'
+}
+
+test_check_sys_admin() {
+    # Docker's default seccomp with CAP_SYS_ADMIN: the pid-namespace-first route
+    dk_run --cap-add SYS_ADMIN "${CHECK[@]}"
+    want_rc 0 || return 1
+    want_check_lines || return 1
+    want_check proc-auto ok '^ok proc-auto: fresh\b'
 }
 
 test_check_cap_drop_all() {
@@ -470,6 +481,7 @@ t docker_init_path_stop_term test_init_path_stop_term
 t docker_check_default_seccomp test_check_default_seccomp
 tp docker_check_profile test_check_profile
 tp docker_check_profile_systempaths test_check_profile_fresh
+t docker_check_sys_admin test_check_sys_admin
 t docker_check_cap_drop_all test_check_cap_drop_all
 t docker_check_json test_check_json
 echo "# docker: done in $(($(now_ms) - T0)) ms" >&2

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The repository's Dockerfile on a dockerd of our own, without a registry:
 # a local debian:bookworm-slim made by debootstrap (--variant=minbase, cached
-# as build/engines/bookworm-minbase.tar), `docker build` of the Dockerfile
+# as build/engines/bookworm-minbase.tar, see eng_debootstrap_tar), `docker build` of the Dockerfile
 # (its build stage needs the Debian mirror: --network host), the result must
 # hold only /nestinit; then the README's two-stage image (COPY --from=) runs
 # with Debian's own sh and util-linux unshare as the payload.
@@ -14,44 +14,14 @@ require_root
 eng_prepare
 
 T0=$(now_ms)
-BASE_TAR=$ENG_CACHE/bookworm-minbase.tar
 BUILT=$ENG_TAG-nestinit:latest
 TWO=$ENG_TAG-twostage:latest
-
-# apt_mirror: the Debian mirror this machine's apt uses for bookworm
-apt_mirror() {
-    local m
-    m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
-        /^$/ { if (deb && uri != "" && suites ~ /(^| )bookworm( |$)/) { print uri; exit } deb = 0; uri = ""; suites = "" }
-        /^Types:/ { deb = ($0 ~ /[ \t]deb([ \t]|$)/) }
-        /^URIs:/ { uri = $2 }
-        /^Suites:/ { $1 = ""; suites = $0 " " }
-        END { if (deb && uri != "" && suites ~ /(^| )bookworm( |$)/) print uri }' | head -n1)
-    [ -n "$m" ] || m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-        awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { if ($(i + 1) == "bookworm") { print $i; exit } } }')
-    echo "${m:-http://deb.debian.org/debian}"
-}
 
 # ---------------------------------------------------------------- base image (cached)
 
 make_base_tar() {
-    local root=$ENGDIR/deboot mirror t0 ms
-    [ -s "$BASE_TAR" ] && return 0
-    command -v debootstrap >/dev/null || { WHY="debootstrap not installed (apt-get install debootstrap)"; return 1; }
-    mirror=$(apt_mirror)
-    t0=$(now_ms)
-    run_long 600 debootstrap --variant=minbase bookworm "$root" "$mirror"
-    if [ "$RC" != 0 ]; then
-        WHY="debootstrap --variant=minbase bookworm $mirror exited $RC: $(printf '%s\n' "$OUT" "$ERR" | tail -n 5)"
-        return 1
-    fi
-    ms=$(($(now_ms) - t0))
-    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
-    mkdir -p "$ENG_CACHE"
-    tar -C "$root" --numeric-owner -cf "$BASE_TAR.tmp.$$" . && mv -f "$BASE_TAR.tmp.$$" "$BASE_TAR" ||
-        { rm -f "$BASE_TAR.tmp.$$"; WHY="tar of the debootstrap tree failed"; return 1; }
-    rm -rf --one-file-system "$root"
-    echo "# dockerfile: debootstrap --variant=minbase bookworm ($mirror) took $ms ms; cached as $BASE_TAR" >&2
+    eng_debootstrap_tar || return 1
+    BASE_TAR=$ENG_DEBOOT_TAR
 }
 
 make_base_tar || { fail dockerfile_base_image "$WHY"; exit 1; }
@@ -128,9 +98,18 @@ test_two_stage_default_seccomp() {
     want_one_stderr error 'seccomp='
 }
 
+test_two_stage_container() {
+    [ "$BUILD_OK" = 1 ] || { WHY="the Dockerfile image did not build"; return 1; }
+    # the default under the profile: the container's own /proc, with a warning
+    dk_run "${SEC[@]}" "$TWO"
+    want_rc 0 || return 1
+    want_match stdout "$OUT" '^hello from 12\.' || return 1
+    want_one_stderr warning 'SYS_ADMIN' 'systempaths=unconfined'
+}
+
 test_two_stage_bind() {
     [ "$BUILD_OK" = 1 ] || { WHY="the Dockerfile image did not build"; return 1; }
-    dk_run "${SEC[@]}" "$TWO"
+    dk_run "${SEC[@]}" -e NESTINIT_PROC=bind "$TWO"
     want_rc 0 || return 1
     want_match stdout "$OUT" '^hello from 12\.' || return 1
     want_one_stderr warning 'recursive bind' 'systempaths=unconfined'
@@ -151,6 +130,7 @@ test_two_stage_fresh_nested() {
 t dockerfile_build_holds_only_nestinit test_build
 t dockerfile_two_stage_build test_two_stage_build
 t dockerfile_two_stage_default_seccomp test_two_stage_default_seccomp
+t dockerfile_two_stage_container_proc test_two_stage_container
 t dockerfile_two_stage_bind_proc test_two_stage_bind
 t dockerfile_two_stage_fresh_nested test_two_stage_fresh_nested
 echo "# dockerfile: done in $(($(now_ms) - T0)) ms" >&2

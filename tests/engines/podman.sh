@@ -42,14 +42,28 @@ fi
 
 # ---------------------------------------------------------------- 8. default seccomp: bind /proc
 
+# The modes every existing check runs in (MODE -> flags in MF): the default
+# (auto: container), an explicit --proc bind, and --cap-add SYS_ADMIN (auto:
+# fresh, the container's masks re-applied).
+mode_flags() {
+    case $1 in
+        container) MF=() ;;
+        bind) MF=(-e NESTINIT_PROC=bind) ;;
+        sys_admin) MF=(--cap-add SYS_ADMIN) ;;
+        *) WHY="unknown mode $1"; return 1 ;;
+    esac
+}
+MODES="container bind sys_admin"
+
 test_default_bind() {
-    pm_run "$IMG" sh -c 'echo pid=$$; echo ppid=$PPID
+    pm_run -e NESTINIT_PROC=bind "$IMG" sh -c 'echo pid=$$; echo ppid=$PPID
 '"$PROC_REPORT"'
 echo keys=$(wc -c </proc/keys)
 echo timer_list=$(wc -c </proc/timer_list)
 echo unshare=$(unshare -Ur sh -c "echo ok" 2>&1)'
     want_rc 0 || return 1
-    want_one_stderr warning 'recursive bind' 'masked: [^;]*/proc/keys' 'unmask=ALL' || return 1
+    # asked for, not a fallback: the warning says what it breaks and the fixes
+    want_one_stderr warning 'recursive bind' 'SYS_ADMIN' 'unmask=ALL' || return 1
     want_kv pid 2 || return 1
     want_kv ppid 1 || return 1
     want_kv procfstype proc || return 1
@@ -58,6 +72,35 @@ echo unshare=$(unshare -Ur sh -c "echo ok" 2>&1)'
     want_kv timer_list 0 || return 1
     # Podman's default seccomp profile allows nested user namespaces
     want_kv unshare ok
+}
+
+# The default (--proc auto): no fresh procfs is possible, so no new pid
+# namespace: the container's own /proc, masks kept, one warning with the fixes
+CONTAINER_REPORT='read -r self _ </proc/self/stat; echo pid=$$; echo self=$self; echo ppid=$PPID
+'"$PROC_REPORT"'
+echo keys=$(wc -c </proc/keys)
+echo timer_list=$(wc -c </proc/timer_list)
+echo init=$(tr "\0" " " </proc/1/cmdline)
+echo unshare=$(unshare -Ur sh -c "echo ok" 2>&1)'
+want_container_proc_report() {
+    want_rc 0 || return 1
+    want_one_stderr warning 'SYS_ADMIN' 'unmask=ALL' || return 1
+    local p
+    p=$(kv pid)
+    [ -n "$p" ] && [ "$p" -gt 1 ] || { WHY="payload pid '$p', want > 1 (the container's pid namespace)"; return 1; }
+    want_kv self "$p" || return 1
+    want_kv ppid 1 || return 1
+    want_kv procfstype proc || return 1
+    want_match "sub-mounts of the payload's /proc" "$(kv procsubs)" '/proc/keys .*/proc/timer_list' || return 1
+    want_kv keys 0 || return 1
+    want_kv timer_list 0 || return 1
+    want_match "/proc/1/cmdline: the container's pid 1, the payload's parent" "$(kv init)" "$1" || return 1
+    want_kv unshare ok
+}
+
+test_default_container() {
+    pm_run "$IMG" sh -c "$CONTAINER_REPORT"
+    want_container_proc_report '^/nestinit -- sh -c '
 }
 
 test_id_map() {
@@ -81,15 +124,17 @@ test_unmask_fresh() {
 
 test_stop_term() {
     local m
+    mode_flags "$1" || return 1
     m=$(newtmp shared)
-    pm_start -v "$m:/m" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
+    pm_start -v "$m:/m" "${MF[@]}" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
     want_stop_delivers_term "$PM" "$PM_LAST" "$m"
 }
 
 test_kill_usr1() {
     local m
+    mode_flags "$1" || return 1
     m=$(newtmp shared)
-    pm_start -v "$m:/m" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
+    pm_start -v "$m:/m" "${MF[@]}" "$IMG" sh -c "$SIG_PAYLOAD" || return 1
     wait_file "$m/ready" 10 || { WHY="payload never started"; return 1; }
     T_TIMEOUT=10 run "$PM" kill -s USR1 "$PM_LAST"
     want_rc 0 || return 1
@@ -101,24 +146,28 @@ test_kill_usr1() {
 }
 
 test_exit_status() {
-    pm_run "$IMG" sh -c 'exit 7'
+    mode_flags "$1" || return 1
+    pm_run "${MF[@]}" "$IMG" sh -c 'exit 7'
     want_rc 7 || return 1
-    pm_run "$IMG" sh -c 'kill -USR2 $$'
+    pm_run "${MF[@]}" "$IMG" sh -c 'kill -USR2 $$'
     want_rc $((128 + 12)) || return 1
-    pm_run "$IMG" /no/such/payload
+    pm_run "${MF[@]}" "$IMG" /no/such/payload
     want_rc 127 || return 1
     want_match stderr "$ERR" '^nestinit: error: .*/no/such/payload'
 }
 
 test_exec_orphans_reaped() {
-    pm_start "$IMG" sh -c '(sleep 1001 &) ; (sleep 1001 &) ; exec sleep 60' || return 1
-    want_exec_orphans_reaped "$PM" "$PM_LAST"
+    mode_flags "$1" || return 1
+    pm_start "${MF[@]}" "$IMG" sh -c '(sleep 1001 &) ; (sleep 1001 &) ; exec sleep 60' || return 1
+    want_exec_orphans_reaped "$PM" "$PM_LAST" "$1"
 }
 
+# (container and bind modes: a fresh /proc does not show the outer processes at all)
 test_proc_fd_isolation() {
     local m
+    mode_flags "$1" || return 1
     m=$(newtmp shared)
-    pm_start -v "$m:/m" "$IMG" sh -c "$FD_PAYLOAD" || return 1
+    pm_start -v "$m:/m" "${MF[@]}" "$IMG" sh -c "$FD_PAYLOAD" || return 1
     want_proc_fd_isolated "$PM" "$PM_LAST" "$m"
 }
 
@@ -128,11 +177,20 @@ test_init_path_entrypoint_cmd() {
     pm_run "${INIT[@]}" "$PLAIN"
     want_rc 0 || return 1
     want_eq stdout "$OUT" entrypoint-and-cmd || return 1
+    want_one_stderr warning 'SYS_ADMIN' || return 1
+    pm_run "${INIT[@]}" -e NESTINIT_PROC=bind "$PLAIN"
+    want_rc 0 || return 1
+    want_eq stdout "$OUT" entrypoint-and-cmd || return 1
     want_one_stderr warning 'recursive bind'
 }
 
+test_init_path_payload_container() {
+    pm_run "${INIT[@]}" "$PLAIN" "$CONTAINER_REPORT"
+    want_container_proc_report '^/run/podman-init -- /bin/sh -c read -r self'
+}
+
 test_init_path_payload() {
-    pm_run "${INIT[@]}" "$PLAIN" 'echo pid=$$; echo init=$(tr "\0" " " </proc/1/cmdline); exit 9'
+    pm_run "${INIT[@]}" -e NESTINIT_PROC=bind "$PLAIN" 'echo pid=$$; echo init=$(tr "\0" " " </proc/1/cmdline); exit 9'
     want_rc 9 || return 1
     want_kv pid 2 || return 1
     want_match "container pid 1" "$(kv init)" '^/run/podman-init -- /bin/sh -c echo pid' || return 1
@@ -158,7 +216,15 @@ test_check_default() {
     want_check userns ok || return 1
     want_check maps ok || return 1
     want_check proc-bind ok || return 1
-    want_check proc-fresh 'warn|FAIL' 'unmask=ALL'
+    want_check proc-fresh 'warn|FAIL' 'unmask=ALL' || return 1
+    want_check proc-auto warn '^warn proc-auto: container\b.*SYS_ADMIN'
+}
+
+test_check_sys_admin() {
+    pm_run --cap-add SYS_ADMIN "${CHECK[@]}"
+    want_rc 0 || return 1
+    want_check_lines || return 1
+    want_check proc-auto ok '^ok proc-auto: fresh\b'
 }
 
 test_check_unmask() {
@@ -166,7 +232,8 @@ test_check_unmask() {
     want_rc 0 || return 1
     want_check_lines || return 1
     want_check userns ok || return 1
-    want_check proc-fresh ok
+    want_check proc-fresh ok || return 1
+    want_check proc-auto ok '^ok proc-auto: fresh\b'
 }
 
 test_check_json() {
@@ -175,18 +242,24 @@ test_check_json() {
     want_check_json true
 }
 
-t ${P}_default_bind_proc test_default_bind
+t ${P}_default_container_proc test_default_container
+t ${P}_bind_proc test_default_bind
 t ${P}_full_id_map test_id_map
 t ${P}_unmask_all_fresh_proc test_unmask_fresh
-t ${P}_stop_term test_stop_term
-t ${P}_kill_usr1 test_kill_usr1
-t ${P}_exit_status_passthrough test_exit_status
-t ${P}_exec_orphans_reaped test_exec_orphans_reaped
-t ${P}_proc_fd_isolation test_proc_fd_isolation
+for mode in $MODES; do
+    t ${P}_stop_term_$mode test_stop_term $mode
+    t ${P}_kill_usr1_$mode test_kill_usr1 $mode
+    t ${P}_exit_status_passthrough_$mode test_exit_status $mode
+    t ${P}_exec_orphans_reaped_$mode test_exec_orphans_reaped $mode
+done
+t ${P}_proc_fd_isolation_container test_proc_fd_isolation container
+t ${P}_proc_fd_isolation_bind test_proc_fd_isolation bind
 t ${P}_init_path_entrypoint_cmd test_init_path_entrypoint_cmd
-t ${P}_init_path_payload test_init_path_payload
+t ${P}_init_path_payload_bind test_init_path_payload
+t ${P}_init_path_payload_container test_init_path_payload_container
 t ${P}_init_path_unmask test_init_path_unmask
 t ${P}_check_default test_check_default
 t ${P}_check_unmask_all test_check_unmask
+t ${P}_check_sys_admin test_check_sys_admin
 t ${P}_check_json test_check_json
 echo "# $P: done in $(($(now_ms) - T0)) ms" >&2

@@ -251,8 +251,7 @@ static int set_up(struct outer *st, struct inner_report *report, enum map_mode *
         int rc = set_up_inner(st, report, map, &e);
         if (rc == 0)
             return 0;
-        if (st->inner)
-            stop_inner(st);
+        stop_inner(st); /* also closes the channel of an inner that died on its own */
         /* A refused fresh procfs, or a pid-first clone that the container's
          * filter refuses although it grants CAP_SYS_ADMIN. */
         bool proc_failed = report->proc.refused || (rc == SETUP_NO_CLONE && st->plan.route == ROUTE_PIDNS_FIRST);

@@ -8,7 +8,7 @@ LIBCAP_VERSION ?= $(shell cat $(DEPS)/libcap.version 2>/dev/null || echo unknown
 
 # Reproducible: no build folder in the objects, no __DATE__/__TIME__ (-Wdate-time
 # with -Werror), dates from the commit for any tool that asks (gcc, tar, gzip).
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+SOURCE_DATE_EPOCH ?= $(shell sh mk/commit.sh epoch)
 export SOURCE_DATE_EPOCH
 # No unwind tables (C, no exceptions; aarch64 makes them by default).
 CFLAGS_REL += -ffile-prefix-map=$(CURDIR)=. -Wdate-time -fno-unwind-tables

@@ -80,3 +80,7 @@ dist:
 
 .PHONY: FORCE man install uninstall dist
 FORCE:
+
+# make print-VAR: a variable's value, for tests (tests/release/aarch64.sh)
+print-%:
+	@echo $($*)

@@ -66,7 +66,7 @@ test_version_commit() {
 
 test_dist() {
     [ -n "$A" ] || { WHY="no build (previous test failed)"; return 1; }
-    local d; d=$(newtmp)/dist a v
+    local d a v; d=$(newtmp)/dist
     v=$(sed -n 's/^#define NESTINIT_VERSION "\(.*\)"/\1/p' "$REPO/init/version.h")
     T_TIMEOUT=600 run make --no-print-directory -C "$REPO" dist DIST="$d" DIST_ARCHES="$ARCHES"
     want_rc 0 || { WHY="make dist: $(tail -n 5 <<<"$OUT$ERR")"; return 1; }

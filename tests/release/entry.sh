@@ -20,7 +20,7 @@ sandbox() {
 
 test_usage() {
     run sh "$REPO/make.sh" bogus && want_rc 2 || return 1
-    want_match "usage" "$ERR" 'usage: ./make.sh run\|check'
+    want_match "usage" "$ERR" 'usage: ./make.sh run\|check\|build'
 }
 
 test_nonroot_missing() {
@@ -51,6 +51,16 @@ test_installed_runs_make() {
     want_eq "make calls" "$(cat "$d/make.log" 2>/dev/null)" "make run"
 }
 
+test_build_goal_and_cross() { # build: make's default goal; ARCH=aarch64 adds the cross lines
+    local d; d=$(sandbox "build coreutils" "cross:$(dpkg --print-architecture) cross-only-package" "run run-only-package")
+    run env PATH="$d/bin:$PATH" sh "$d/make.sh" build && want_rc 0 || return 1
+    want_eq "make calls" "$(cat "$d/make.log" 2>/dev/null)" "make " || return 1
+    run "${AS_NOBODY[@]}" env PATH="$d/bin:$SAFE_PATH" sh "$d/make.sh" build ARCH=aarch64 && want_rc 1 || return 1
+    want_match "cross line added" "$OUT" 'no-install-recommends cross-only-package$' || return 1
+    run env PATH="$d/bin:$PATH" MAKE_SH_INSTALL_ONLY=1 sh "$d/make.sh" build && want_rc 0 || return 1
+    [ "$(cat "$d/make.log" 2>/dev/null)" = "make " ] || { WHY="MAKE_SH_INSTALL_ONLY=1 ran make"; return 1; }
+}
+
 test_ci_run_uses_it() {
     grep -q 'sh ./make.sh check' "$REPO/.ci/run" || { WHY=".ci/run does not call ./make.sh check"; return 1; }
     # no second package list anywhere
@@ -72,5 +82,6 @@ t entry_usage_2 test_usage
 t entry_nonroot_prints_sudo_line test_nonroot_missing
 t entry_arch_specific_lines test_arch_lines
 t entry_installed_runs_make_lint_check test_installed_runs_make
+t entry_build_goal_cross_install_only test_build_goal_and_cross
 t entry_ci_run_goes_through_make_sh test_ci_run_uses_it
 t entry_packages_known_to_apt test_packages_exist

@@ -83,8 +83,11 @@ start_container() {
         -v "$hosttmp:/tmp" -e NESTINIT_FRESH_INNER=1 \
         "$IMAGE" sleep infinity
     [ "$RC" = 0 ] || { WHY="docker run failed ($RC): $ERR"; return 1; }
-    tar -C "$src" -cf - nestinit | T_TIMEOUT=120 run "$DK" cp - "$NAME:/root/"
+    tar -C "$src" -cf "$ENGDIR/clone.tar" nestinit || { WHY="tar of the clone failed"; return 1; }
+    STDIN_FILE=$ENGDIR/clone.tar T_TIMEOUT=120 run "$DK" cp - "$NAME:/root/"
     [ "$RC" = 0 ] || { WHY="docker cp of the clone failed: $ERR"; return 1; }
+    T_TIMEOUT=30 run "$DK" exec "$NAME" test -x /root/nestinit/make.sh
+    [ "$RC" = 0 ] || { WHY="the clone is not in the container (/root/nestinit/make.sh)"; return 1; }
 }
 
 # in_container SECONDS LOG COMMAND: run COMMAND (sh) in /root/nestinit as root

@@ -59,7 +59,8 @@ uninstall:
 # Built from the source tarball itself (git archive of HEAD), so a release
 # binary is what anyone gets from that tarball; deps are reused from here.
 DIST        ?= $(BUILD)/dist
-DIST_ARCHES ?= x86_64 aarch64
+# x86_64 machines also cross-build aarch64 (mk/musl-deps.sh knows that cross only)
+DIST_ARCHES ?= $(HOST_ARCH) $(if $(filter x86_64,$(HOST_ARCH)),aarch64)
 DIST_NAME    = nestinit-$(VERSION)
 
 dist:

@@ -2,6 +2,7 @@
 # mk/musl-deps.sh OUTDIR [ARCH]
 #
 # Build static libcap.a and libseccomp.a with musl-gcc from Debian bookworm's
+# (SUITE: the machine's release, VERSION_CODENAME of /etc/os-release)
 # source packages and install them into OUTDIR:
 #   OUTDIR/include/{sys/capability.h,seccomp.h,seccomp-syscalls.h}
 #   OUTDIR/lib/{libcap.a,libseccomp.a}
@@ -109,7 +110,9 @@ APTDIR=$SRC/apt
 rm -rf "$APTDIR"
 mkdir -p "$APTDIR/sources.list.d" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
 # Collect "URI SUITE [SIGNED-BY]" for every deb entry whose suite is
-# bookworm, bookworm-updates or bookworm-security, from both formats.
+# $S, $S-updates or $S-security (S=bookworm on Debian 12), from both formats.
+S=${SUITE:-$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")}
+S=${S:-bookworm}
 {
     for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
         [ -f "$f" ] || continue
@@ -146,21 +149,21 @@ mkdir -p "$APTDIR/sources.list.d" "$APTDIR/lists/partial" "$APTDIR/cache/archive
              }
              END { flush() }' "$f"
     done
-} | awk '$2=="bookworm" || $2=="bookworm-updates" || $2=="bookworm-security"' \
+} | awk -v s="$S" '$2==s || $2==s"-updates" || $2==s"-security"' \
   | sort -u >"$APTDIR/entries"
 
-if ! grep -q ' bookworm ' "$APTDIR/entries" && ! grep -q ' bookworm$' "$APTDIR/entries"; then
-    echo "musl-deps: no 'deb ... bookworm' entry found in the system's apt sources" >&2
+if ! grep -q " $S " "$APTDIR/entries" && ! grep -q " $S\$" "$APTDIR/entries"; then
+    echo "musl-deps: no 'deb ... $S' entry found in the system's apt sources" >&2
     false
 fi
-# A suite missing from the system list is derived from the bookworm mirror
-# (bookworm-updates on the same URI, bookworm-security on URI-security).
-main_uri=$(awk '$2=="bookworm" {print $1; exit}' "$APTDIR/entries")
-main_sig=$(awk '$2=="bookworm" {print $3; exit}' "$APTDIR/entries")
-grep -q ' bookworm-updates' "$APTDIR/entries" ||
-    echo "$main_uri bookworm-updates $main_sig" >>"$APTDIR/entries"
-grep -q ' bookworm-security' "$APTDIR/entries" ||
-    echo "${main_uri%/}-security bookworm-security $main_sig" >>"$APTDIR/entries"
+# A suite missing from the system list is derived from the $S mirror
+# ($S-updates on the same URI, $S-security on URI-security, Debian's layout).
+main_uri=$(awk -v s="$S" '$2==s {print $1; exit}' "$APTDIR/entries")
+main_sig=$(awk -v s="$S" '$2==s {print $3; exit}' "$APTDIR/entries")
+grep -q " $S-updates" "$APTDIR/entries" ||
+    echo "$main_uri $S-updates $main_sig" >>"$APTDIR/entries"
+grep -q " $S-security" "$APTDIR/entries" ||
+    echo "${main_uri%/}-security $S-security $main_sig" >>"$APTDIR/entries"
 
 while read -r uri suite sig; do
     if [ -n "$sig" ]; then
@@ -168,8 +171,8 @@ while read -r uri suite sig; do
     else
         echo "deb-src $uri $suite main"
     fi
-done <"$APTDIR/entries" >"$APTDIR/sources.list.d/bookworm-src.list"
-say "deb-src list: $(awk '{printf "%s %s; ", $(NF-2), $(NF-1)}' "$APTDIR/sources.list.d/bookworm-src.list")"
+done <"$APTDIR/entries" >"$APTDIR/sources.list.d/$S-src.list"
+say "deb-src list: $(awk '{printf "%s %s; ", $(NF-2), $(NF-1)}' "$APTDIR/sources.list.d/$S-src.list")"
 
 APTOPTS=(
     -o Dir::Etc::SourceList=/dev/null
@@ -209,7 +212,7 @@ if [ -n "$CROSS" ]; then
         else
             echo "deb [arch=$DEB_ARCH] $uri $suite main"
         fi
-    done <"$APTDIR/entries" >"$APTDIR/sources.list.d/bookworm-$DEB_ARCH.list"
+    done <"$APTDIR/entries" >"$APTDIR/sources.list.d/$S-$DEB_ARCH.list"
     XOPTS=("${APTOPTS[@]}" -o "APT::Architecture=$DEB_ARCH" -o "APT::Architectures::=$DEB_ARCH"
            -o Dir::State::status=/dev/null)
     run apt-update-$DEB_ARCH "$SRC" apt-get -q "${XOPTS[@]}" update

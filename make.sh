@@ -39,6 +39,19 @@ packages() {
 
 installed() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
 
+if [ "$goal" = check ]; then
+    # The tests run nestinit and its helpers as nobody too: every folder above
+    # this one must be searchable by other users (root's home is often 0700).
+    d=$(pwd -P)
+    while [ "$d" != / ]; do
+        if [ -z "$(find "$d" -maxdepth 0 -perm -o+x 2>/dev/null)" ]; then
+            echo "make.sh: error: $d (mode $(stat -c %a "$d")) is not searchable by other users, and the tests run nestinit as an unprivileged user; fix: put the source where every user can search (e.g. /usr/local/src/nestinit), or chmod o+x $d" >&2
+            exit 1
+        fi
+        d=$(dirname "$d")
+    done
+fi
+
 command -v apt-get >/dev/null || {
     echo "make.sh: error: no apt-get: this script knows Debian and Ubuntu only; install the packages of mk/packages by hand and run make $target" >&2
     exit 1

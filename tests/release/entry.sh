@@ -61,6 +61,15 @@ test_build_goal_and_cross() { # build: make's default goal; ARCH=aarch64 adds th
     [ "$(cat "$d/make.log" 2>/dev/null)" = "make " ] || { WHY="MAKE_SH_INSTALL_ONLY=1 ran make"; return 1; }
 }
 
+test_check_needs_searchable_folder() { # nobody must reach the tree, or check says so first
+    local d; d=$(sandbox "check nestinit-no-such-package")
+    mkdir -p "$d/private" && mv "$d/make.sh" "$d/mk" "$d/private/" && chmod 0700 "$d/private"
+    run env PATH="$d/bin:$PATH" sh "$d/private/make.sh" check && want_rc 1 || return 1
+    want_match "error" "$ERR" "error: $d/private \(mode 700\) is not searchable by other users.*fix:" || return 1
+    want_no_match "before apt-get" "$OUT" 'apt-get' || return 1
+    [ ! -f "$d/make.log" ] || { WHY="make ran"; return 1; }
+}
+
 test_ci_run_uses_it() {
     grep -q 'sh ./make.sh check' "$REPO/.ci/run" || { WHY=".ci/run does not call ./make.sh check"; return 1; }
     # no second package list anywhere
@@ -83,5 +92,6 @@ t entry_nonroot_prints_sudo_line test_nonroot_missing
 t entry_arch_specific_lines test_arch_lines
 t entry_installed_runs_make_lint_check test_installed_runs_make
 t entry_build_goal_cross_install_only test_build_goal_and_cross
+t entry_check_refuses_unsearchable_folder test_check_needs_searchable_folder
 t entry_ci_run_goes_through_make_sh test_ci_run_uses_it
 t entry_packages_known_to_apt test_packages_exist

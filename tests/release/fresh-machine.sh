@@ -2,7 +2,8 @@
 # The README's two commands on a fresh machine: a clean debian:bookworm
 # container (debootstrap --variant=minbase, cached as build/engines/
 # bookworm-minbase.tar like tests/engines/dockerfile.sh's) on a dockerd of our
-# own, nothing preinstalled, a git clone of this repository copied in; then
+# own, nothing preinstalled, a git clone of this repository copied in (at
+# /usr/local/src/nestinit, where the README says: root's home is 0700); then
 # exactly the two commands of the README's "Two commands" block, one after the
 # other, as root. Both must exit 0; the first must show the demo, the second
 # must end with "N passed, 0 failed, ...". Anything they need that mk/packages
@@ -12,8 +13,10 @@
 # capabilities but CAP_SYS_RESOURCE (not in this machine's bounding set, so
 # --privileged fails), seccomp, AppArmor and /proc paths unconfined, the host's
 # network (apt reaches the registry as the host's does), the host's cgroups
-# (the inner dockerd and Podman make their own), and /tmp on a host folder (the
-# inner engines' data roots: overlayfs does not stack on the container's root).
+# (the inner dockerd and Podman make their own), a writable sysfs (the host's:
+# the tests mount a fresh sysfs in new net namespaces, which the kernel refuses
+# under the container's read-only /sys) and /tmp on a host folder (the inner
+# engines' data roots: overlayfs does not stack on the container's root).
 #
 # Heavy (apt-get of every test package, then the whole suite inside: tens of
 # minutes): NESTINIT_SKIP_FRESH=1 leaves it out (a loud SKIP). Inside, the
@@ -69,6 +72,7 @@ make_base_tar() {
 }
 
 NAME=
+SRC=/usr/local/src/nestinit
 start_container() {
     local hosttmp=$ENGDIR/fresh-tmp src=$ENGDIR/clone
     mkdir -p "$hosttmp" && chmod 1777 "$hosttmp"
@@ -79,21 +83,22 @@ start_container() {
         --cap-add ALL --cap-drop SYS_RESOURCE \
         --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
         --security-opt systempaths=unconfined \
-        --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
+        --cgroupns host -v /sys:/sys:rw -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
         -v "$hosttmp:/tmp" -e NESTINIT_FRESH_INNER=1 \
         "$IMAGE" sleep infinity
     [ "$RC" = 0 ] || { WHY="docker run failed ($RC): $ERR"; return 1; }
     tar -C "$src" -cf "$ENGDIR/clone.tar" nestinit || { WHY="tar of the clone failed"; return 1; }
-    STDIN_FILE=$ENGDIR/clone.tar T_TIMEOUT=120 run "$DK" cp - "$NAME:/root/"
+    T_TIMEOUT=30 run "$DK" exec "$NAME" mkdir -p /usr/local/src
+    STDIN_FILE=$ENGDIR/clone.tar T_TIMEOUT=120 run "$DK" cp - "$NAME:/usr/local/src/"
     [ "$RC" = 0 ] || { WHY="docker cp of the clone failed: $ERR"; return 1; }
-    T_TIMEOUT=30 run "$DK" exec "$NAME" test -x /root/nestinit/make.sh
-    [ "$RC" = 0 ] || { WHY="the clone is not in the container (/root/nestinit/make.sh)"; return 1; }
+    T_TIMEOUT=30 run "$DK" exec "$NAME" test -x "$SRC/make.sh"
+    [ "$RC" = 0 ] || { WHY="the clone is not in the container ($SRC/make.sh)"; return 1; }
 }
 
-# in_container SECONDS LOG COMMAND: run COMMAND (sh) in /root/nestinit as root
+# in_container SECONDS LOG COMMAND: run COMMAND (sh) in the clone as root
 in_container() {
     local s=$1 log=$2
-    run_long "$s" "$DK" exec -w /root/nestinit "$NAME" sh -c "$3"
+    run_long "$s" "$DK" exec -w "$SRC" "$NAME" sh -c "$3"
     printf '%s\n%s\n' "$OUT" "$ERR" >"$log"
 }
 

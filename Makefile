@@ -6,11 +6,17 @@
 #   make lint     cppcheck + clang-tidy
 #   make fuzz     libFuzzer over option, environment, mountinfo, id map and signal parsing
 #   make bench    startup, signal latency, reaping, idle cost and size beside tini, dumb-init, ...
+#   make install  binary, man page nestinit(1), seccomp profile (PREFIX=/usr/local, DESTDIR)
+#   make dist     reproducible release: binaries per architecture, source tarball, SHA256SUMS
+#   make ARCH=aarch64   cross-build build/aarch64/nestinit (mk/arch.mk)
 #
 # Other distributions: point the build at your own static musl libraries, e.g.
 #   make DEPS_INCLUDE="-I/usr/include" DEPS_LIBS="/usr/lib/libcap.a /usr/lib/libseccomp.a"
 # (Alpine: apk add libcap-static libseccomp-static linux-headers).
 
+# ---- release (mk/arch.mk: ARCH, BUILD and CC_MUSL for cross builds) ----
+include mk/arch.mk
+# ---- end release ----
 CC_MUSL ?= musl-gcc
 CC      ?= cc
 BUILD   ?= build
@@ -50,7 +56,7 @@ all: $(BUILD)/nestinit
 deps: $(DEPS_STAMP)
 
 $(DEPS)/.stamp: mk/musl-deps.sh
-	bash mk/musl-deps.sh $(DEPS)
+	bash mk/musl-deps.sh $(DEPS) $(ARCH)
 
 # Each object depends on the headers it includes (-MMD writes them to .d files).
 $(BUILD)/obj/%.o: %.c Makefile | $(DEPS_STAMP)
@@ -136,3 +142,8 @@ $(BUILD)/tests/fuzz_%-musl: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_SRCS)
 unit: $(MUSL_UNIT_TESTS)
 check: musl-tests
 # ---- end of the musl test builds ------------------------------------------------------
+
+# ---- release (mk/release.mk: --version facts, reproducible flags, man page,
+# install/uninstall, dist) ----
+include mk/release.mk
+# ---- end release ----

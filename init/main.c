@@ -23,7 +23,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (o.show_version) {
-        printf("nestinit %s\n", NESTINIT_VERSION);
+        version_print(stdout);
         return 0;
     }
     if (o.check) {

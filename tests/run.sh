@@ -118,5 +118,15 @@ for f in "$REPO"/build/fuzz/fuzz_*; do
     rm -rf "$corpus" "$corpus.log"
 done
 
+# 5. release: make install and the man page, ./make.sh, reproducible builds and
+#    make dist, the arm64 binary under qemu (tests/release; builds, so own timeout)
+for f in "$TESTS_DIR"/release/*.sh; do
+    [ -f "$f" ] || continue
+    rel=${f#"$TESTS_DIR"/}
+    t=${RELEASE_TIMEOUT:-900}
+    case $f in */fresh-machine.sh) t=${FRESH_TIMEOUT:-5000} ;; esac # the whole suite, inside
+    SCRIPT_TIMEOUT=$t run_one "${rel%.sh}" bash "$f"
+done
+
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" = 0 ]

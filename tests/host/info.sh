@@ -56,7 +56,7 @@ test_valid() {
 
 test_version() {
     need_collected || return 1
-    local v; v=$(timeout 5 "$NESTINIT" --version)
+    local v; v=$(timeout 5 "$NESTINIT" --version | head -n 1)   # line 1: nestinit VERSION
     want_eq "info version (vs --version)" "nestinit $(json "$D/info" 'd["version"]')" "$v"
 }
 

@@ -76,6 +76,34 @@ static bool parse_id(const char *text, unsigned long *id)
     return errno == 0 && v < 4294967295ULL;
 }
 
+/* Names come from the container's own files, read with fgetpwent/fgetgrent:
+ * no name service is asked inside a container, and musl's getpwnam would link
+ * its nscd client (3 kB of a binary kept under 200 kB). Both return a static
+ * entry that outlives fclose. */
+static const struct passwd *find_user(const char *name, uid_t uid)
+{
+    FILE *f = fopen("/etc/passwd", "re");
+    const struct passwd *pw = NULL;
+    if (f == NULL)
+        return NULL;
+    while ((pw = fgetpwent(f)) != NULL && (name ? strcmp(pw->pw_name, name) != 0 : pw->pw_uid != uid))
+        ;
+    fclose(f);
+    return pw;
+}
+
+static const struct group *find_group(const char *name)
+{
+    FILE *f = fopen("/etc/group", "re");
+    const struct group *gr = NULL;
+    if (f == NULL)
+        return NULL;
+    while ((gr = fgetgrent(f)) != NULL && strcmp(gr->gr_name, name) != 0)
+        ;
+    fclose(f);
+    return gr;
+}
+
 static int resolve_user(const char *spec, struct privileges *p, struct nerr *e)
 {
     char user[256];
@@ -91,12 +119,12 @@ static int resolve_user(const char *spec, struct privileges *p, struct nerr *e)
     if (isdigit((unsigned char)user[0]) && !parse_id(user, &uid))
         return nerr_set(e, 0, "--user: '%s' is not a valid uid (0-4294967294)", user);
     if (!isdigit((unsigned char)user[0])) {
-        pw = getpwnam(user);
+        pw = find_user(user, 0);
         if (pw == NULL)
             return nerr_set(e, 0, "--user: no user '%s' in this container's /etc/passwd (use a numeric UID)", user);
         uid = pw->pw_uid;
     } else {
-        pw = getpwuid((uid_t)uid);
+        pw = find_user(NULL, (uid_t)uid);
     }
     p->uid = (uid_t)uid;
     p->gid = pw ? pw->pw_gid : (gid_t)uid;
@@ -108,7 +136,7 @@ static int resolve_user(const char *spec, struct privileges *p, struct nerr *e)
         if (isdigit((unsigned char)group[0]) && !parse_id(group, &gid))
             return nerr_set(e, 0, "--user: '%s' is not a valid gid (0-4294967294)", group);
         if (!isdigit((unsigned char)group[0])) {
-            const struct group *gr = getgrnam(group);
+            const struct group *gr = find_group(group);
             if (gr == NULL)
                 return nerr_set(e, 0, "--user: no group '%s' in this container's /etc/group (use a numeric GID)", group);
             gid = gr->gr_gid;

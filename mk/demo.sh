@@ -38,7 +38,7 @@ if [ "$(id -u)" -eq 0 ]; then
     echo
     echo "== the same container with --cap-add SYS_ADMIN: a fresh /proc, the masks carried over"
     EMU_CAPS=-all,+chown,+dac_override,+fowner,+fsetid,+kill,+setgid,+setuid,+setpcap,+net_bind_service,+net_raw,+sys_chroot,+mknod,+audit_write,+setfcap,+sys_admin \
-        "$here/docker-like-proc.sh" "$nestinit" --info-file "$info" -- sh -c "$(cat "$payload"); echo \"masks: \$(awk '\$5 ~ /^\/proc\// { print \$5 }' /proc/self/mountinfo | sort -u | tr '\n' ' ')\""
+        "$here/docker-like-proc.sh" "$nestinit" --info-file "$info" -- sh -c '. "$1"; echo "masks: $(awk '\''$5 ~ /^\/proc\// { print $5 }'\'' /proc/self/mountinfo | sort -u | tr "\n" " ")"' sh "$payload"
     echo "exit status: $?"
     show_info
     echo

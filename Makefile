@@ -85,7 +85,7 @@ run: $(BUILD)/nestinit
 check: $(BUILD)/nestinit $(UNIT_TESTS) $(FUZZERS)
 	bash tests/run.sh
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(UNIT_SRCS) $(HDRS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/oracle.h $(UNIT_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS)
@@ -134,7 +134,7 @@ $(BUILD)/tests/%-musl: tests/unit/%.c $(UNIT_SRCS) tests/unit/unit.h $(HDRS) | $
 	@echo "  CC      $@ (musl, UBSan traps)"
 	@$(CC_MUSL) -static $(CFLAGS_COMMON) $(DEPS_INCLUDE) -g -O1 $(MUSL_SAN) -Wno-missing-prototypes -o $@ $< $(UNIT_SRCS)
 
-$(BUILD)/tests/fuzz_%-musl: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_SRCS) $(HDRS) | $(DEPS_STAMP)
+$(BUILD)/tests/fuzz_%-musl: tests/fuzz/fuzz_%.c tests/fuzz/oracle.h tests/fuzz/replay.c $(UNIT_SRCS) $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (musl corpus replay, UBSan traps)"
 	@$(CC_MUSL) -static $(CFLAGS_COMMON) $(DEPS_INCLUDE) -g -O1 $(MUSL_SAN) -DREPLAY_NAME='"$*"' \

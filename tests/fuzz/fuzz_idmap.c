@@ -8,14 +8,8 @@
 #include <string.h>
 
 #include "setup/idmap.h"
+#include "tests/fuzz/oracle.h"
 
-#define MUST(cond)                                                                                  \
-    do {                                                                                            \
-        if (!(cond)) {                                                                              \
-            fprintf(stderr, "oracle: %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-            abort();                                                                                \
-        }                                                                                           \
-    } while (0)
 
 /* Room for IDMAP_MAX_RANGES lines of three 10-digit numbers. */
 #define MAP_TEXT (IDMAP_MAX_RANGES * 33 + 1)

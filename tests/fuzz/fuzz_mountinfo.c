@@ -9,14 +9,8 @@
 #include <string.h>
 
 #include "setup/mountinfo.h"
+#include "tests/fuzz/oracle.h"
 
-#define MUST(cond)                                                                                  \
-    do {                                                                                            \
-        if (!(cond)) {                                                                              \
-            fprintf(stderr, "oracle: %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-            abort();                                                                                \
-        }                                                                                           \
-    } while (0)
 
 /* One field, octal-escaping what would end or alter it; an empty one as \000. */
 static char *put_field(char *p, const char *s)

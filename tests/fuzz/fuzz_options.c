@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "init/options.h"
+#include "tests/fuzz/oracle.h"
 
 #define MAX_ITEMS 64
 #define MAX_OUT 1024
@@ -28,13 +29,6 @@ static const char *fake_getenv(const char *name)
     return NULL;
 }
 
-#define MUST(cond)                                                                                  \
-    do {                                                                                            \
-        if (!(cond)) {                                                                              \
-            fprintf(stderr, "oracle: %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-            abort();                                                                                \
-        }                                                                                           \
-    } while (0)
 
 static bool same_str(const char *a, const char *b)
 {

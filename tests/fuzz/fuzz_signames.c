@@ -10,14 +10,8 @@
 #include <strings.h>
 
 #include "base/signames.h"
+#include "tests/fuzz/oracle.h"
 
-#define MUST(cond)                                                                                  \
-    do {                                                                                            \
-        if (!(cond)) {                                                                              \
-            fprintf(stderr, "oracle: %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-            abort();                                                                                \
-        }                                                                                           \
-    } while (0)
 
 static void check_forms(const char *text, int sig)
 {

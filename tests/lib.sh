@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers sourced by tests/host/*.sh and tests/emulated/*.sh.
+# Helpers sourced by the behaviour folders' tests (tests/cli, tests/signals, ...) and tests/engines.
 #
 # Output contract (counted by tests/run.sh):
 #   PASS NAME

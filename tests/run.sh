@@ -1,7 +1,7 @@
 #!/bin/bash
-# Suite runner: unit test binaries in build/tests/, then tests/host/*.sh,
-# tests/emulated/*.sh, tests/engines/*.sh (real Docker and Podman) and a short
-# libFuzzer round over build/fuzz/*. Streams their output, counts PASS/FAIL/SKIP lines and
+# Suite runner: unit test binaries in build/tests/, then the behaviour folders
+# on this machine (BEHAVIOURS below), tests/engines/*.sh (real Docker and
+# Podman), tests/release/*.sh and a short libFuzzer round over build/fuzz/*. Streams their output, counts PASS/FAIL/SKIP lines and
 # ends with exactly one line "N passed, N failed, N skipped".
 # Exit status: non-zero when anything failed.
 #
@@ -80,11 +80,13 @@ else
     loud_skip unit_tests "no build/tests directory (run make)"
 fi
 
-# 2. host and emulated-container tests
+# 2. one folder per behaviour, run on this machine (the /proc routes in an
+# emulated container); README's "Where each behaviour is tested" maps them
+BEHAVIOURS="cli exit signals reaping namespaces proc idmaps privileges mounts info faults"
 if [ ! -x "$NESTINIT" ]; then
     report "FAIL nestinit_binary: $NESTINIT not found or not executable (run make)"
 else
-    for f in "$TESTS_DIR"/host/*.sh "$TESTS_DIR"/emulated/*.sh; do
+    for f in $(for b in $BEHAVIOURS; do echo "$TESTS_DIR/$b"/*.sh; done); do
         [ -f "$f" ] || continue
         rel=${f#"$TESTS_DIR"/}
         run_one "${rel%.sh}" bash "$f"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# nestinit as the ENTRYPOINT (and as `docker run --init`) of real Docker
+# Nestinit as the ENTRYPOINT (and as `docker run --init`) of real Docker
 # containers, on a dockerd of our own (own data-root, exec-root, socket;
 # --bridge=none, every container --network none).
 #
@@ -15,7 +15,7 @@ eng_prepare
 
 T0=$(now_ms)
 eng_image_tars || { fail docker_images "$WHY"; exit 1; }
-# dockerd's init (docker run --init) is our nestinit: issue 3 item 5, no image change
+# dockerd's init (docker run --init) is our nestinit: no image change
 docker_start --init-path "$ENGDIR/bin/nestinit" ||
     engine_unavailable docker "cannot start dockerd: $WHY"
 IMG=$ENG_TAG-img

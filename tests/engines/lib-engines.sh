@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # variables for the scripts that source this
+# Shellcheck disable=SC2034 # variables for the scripts that source this
 # Real Docker and Podman engines for tests/engines/*.sh. Source it after
 # tests/lib.sh:
 #     . "$(dirname "$0")/../lib.sh"

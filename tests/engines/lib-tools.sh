@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Real tools as nestinit's payload, in real engines (issue 11 item 4): the
+# Real tools as nestinit's payload, in real engines: the
 # body of tools-docker.sh, tools-podman.sh and tools-podman-rootless.sh, which
 # set TOOLS_ENGINE (docker | podman-rootful | podman-rootless) and source it.
 #

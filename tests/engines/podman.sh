@@ -1,5 +1,5 @@
 #!/bin/bash
-# nestinit as the ENTRYPOINT (and as `podman run --init --init-path`) of real
+# Nestinit as the ENTRYPOINT (and as `podman run --init --init-path`) of real
 # Podman containers, rootful (this script) or rootless (podman-rootless.sh,
 # which sets PODMAN_MODE=rootless and sources this file), with Podman's
 # default seccomp profile. Private --root/--runroot/--tmpdir, runc, cgroupfs,

@@ -11,7 +11,7 @@
  *
  * Extra lines (not in the filter list): "getpid OK" (control: ordinary calls
  * pass), "i386_keyctl" via int $0x80 and "x32_keyctl" (compat entry points
- * on x86_64). Built by tests/host/harden_*.sh with musl-gcc -static. */
+ * on x86_64). Built by tests/privileges/seccomp.sh with musl-gcc -static. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif

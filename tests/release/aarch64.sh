@@ -1,5 +1,5 @@
 #!/bin/bash
-# arm64: make ARCH=aarch64 cross-builds a static musl binary (<= 200 kB) at
+# Arm64: make ARCH=aarch64 cross-builds a static musl binary (<= 200 kB) at
 # build/aarch64/nestinit; under qemu-aarch64-static it prints its version and
 # help, fails option errors with 125 and one line, answers --check --json, and
 # runs a payload as a plain init (exit status, death by signal). The unit tests,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# make install / uninstall with PREFIX and DESTDIR, and the man page generated
+# Make install / uninstall with PREFIX and DESTDIR, and the man page generated
 # from doc/nestinit.1.scd: renders without groff warnings, and covers every
 # option, environment variable, /proc mode and exit status of the code.
 . "$(dirname "$0")/../lib.sh"

@@ -57,7 +57,7 @@ static bool sigpipe_pending(siginfo_t *info)
 }
 
 /* A stderr whose reader is gone: the write's own SIGPIPE is taken, one sent by
- * another process is kept, and logging stops (issue 8.2). */
+ * another process is kept, and logging stops. */
 static void broken_stderr_stops_logging(void)
 {
     sigset_t set;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 5, faults: SIGKILL of the outer / the inner / the payload (nothing of
+# SIGKILL of the outer / the inner / the payload (nothing of
 # the namespace may survive), a signal storm (5000 USR1, then TERM must still
 # arrive), and 10000 orphans reaped while USR1 keeps arriving.
 # Processes are found by pid through /proc/PID/task/PID/children.

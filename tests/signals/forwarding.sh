@@ -148,7 +148,7 @@ EOF2
     [ "$ELAPSED_MS" -lt 4000 ] || { WHY="took ${ELAPSED_MS}ms: waited for the whole grace period instead of the child"; return 1; }
 }
 
-# SIGKILL of the outer (Issue 8, finding 6): the payload never outlives it.
+# SIGKILL of the outer: the payload never outlives it.
 # The payload starts a grandchild (sleep TOKEN1), then execs sleep TOKEN2;
 # both are found from here by their command lines. GC says what happens to
 # the grandchild: "dies" where a pid namespace ends with its pid 1 (nestinit's

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4, item 1 (9, 12, 13): the payload inherits exactly the caller's signal
+# The payload inherits exactly the caller's signal
 # mask and dispositions; it keeps its cwd and inherited fds while both inits
 # chdir("/") and hold no fd >= 3; LISTEN_PID socket activation.
 . "$(dirname "$0")/../lib.sh"

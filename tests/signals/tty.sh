@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4, item 1 (10): a real pty as the controlling terminal: the payload's
+# A real pty as the controlling terminal: the payload's
 # process group is the terminal's foreground group, bash -m gets job control,
 # Ctrl-C ends a foreground loop (exit 130); no TTY is not an error.
 . "$(dirname "$0")/../lib.sh"
@@ -192,7 +192,7 @@ t pid1_tty_ctrl_c_exit_130_plain_init test_ctrl_c --unshare none
 # must go to the payload's group, the terminal's foreground group
 t pid1_tty_ctrl_c_reaches_payload_group_directly test_ctrl_c -r INT:0
 t pid1_tty_ctrl_c_reaches_payload_group_directly_plain_init test_ctrl_c --unshare none -r INT:0
-# (e) Ctrl-Z (Issue 8, finding 10). Under a job-control shell the job stops
+# (e) Ctrl-Z. Under a job-control shell the job stops
 # as a whole and the shell gets its terminal back (it prints STOPPED at once);
 # `fg` gives the terminal back to the payload, which then reads the line typed
 # after the stop. Without nestinit's stop the shell waits for ever (timeout).

@@ -1,5 +1,5 @@
 #!/bin/bash
-# nestinit inside nestinit (the use case: nested namespaces), and --fallback
+# Nestinit inside nestinit (the use case: nested namespaces), and --fallback
 # when no user namespace can be made (user.max_user_namespaces=0 set inside a
 # throwaway user namespace, so the host's sysctl is untouched).
 . "$(dirname "$0")/../lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4, item 1 (6, 11): subreaping when the outer is not pid 1 (plain init,
+# Subreaping when the outer is not pid 1 (plain init,
 # --unshare none) and with -s/--subreaper; reaping 10000 double-forked orphans
 # in the new pid namespace; the SIGCHLD coalescing race.
 . "$(dirname "$0")/../lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 5, hardening: --no-new-privs and --seccomp default. A static probe
+# --no-new-privs and --seccomp default. A static probe
 # (tests/helpers/h_sysprobe.c) calls each denied syscall with arguments the
 # kernel rejects before acting, and prints "name ERRNO". Under the filter every
 # one must be EPERM; without it the kernel's own answers differ (ENOSYS,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 5, faults and bad input: each must end with one clear
+# Bad input and faults: each must end with one clear
 # "nestinit: error: ..." line and the documented status (125 setup, 126 not
 # executable, 127 not found), with nothing left running. Leftovers are found
 # by a unique marker in nestinit's command line (outer and inner share it).

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 5, hardening: --unshare uts,ipc,net,cgroup and --hostname NAME, with
+# --unshare uts,ipc,net,cgroup and --hostname NAME, with
 # readbacks: hostname, network links (netlink and a fresh sysfs), lo up,
 # namespace inodes, SysV IPC visibility, /proc/self/cgroup paths, and the
 # --info-file namespaces against outer_namespaces.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4, item 1 (1, 5): options stop at the first non-option, `--` is still
+# Options stop at the first non-option, `--` is still
 # accepted, the payload's flags are its own; -e/--expect-exit.
 . "$(dirname "$0")/../lib.sh"
 require_binary

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4, item 1 (14): logs go to stderr only, -v adds lines, -q silences the
+# Logs go to stderr only, -v adds lines, -q silences the
 # /proc fallback warning (emulated container), NESTINIT_VERBOSE=2,
 # NESTINIT_* booleans accept 1/0/true/false/yes/no and reject garbage.
 . "$(dirname "$0")/../lib.sh"
@@ -143,7 +143,7 @@ t pid1_env_kill_group_2_125 test_env_bad NESTINIT_KILL_GROUP=2
 t pid1_env_subreaper_garbage_125 test_env_bad NESTINIT_SUBREAPER=sure
 t pid1_env_quiet_garbage_125 test_env_bad NESTINIT_QUIET=maybe
 t pid1_env_no_new_privs_garbage_125 test_env_bad NESTINIT_NO_NEW_PRIVS=yess
-# ---- stderr whose reader is gone (issue 8, finding 2)
+# ---- stderr whose reader is gone
 # nestinit's own log line then raises SIGPIPE in nestinit (its signals are
 # blocked): that signal is its own and must never reach the payload, and
 # logging stops instead of failing anything. The payload traps TERM (the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 5, hardening: --user UID[:GID] and --cap-drop/--cap-add, checked by
+# --user UID[:GID] and --cap-drop/--cap-add, checked by
 # reading the payload's own /proc/self/status (Uid, Gid, Groups, CapInh,
 # CapPrm, CapEff, CapBnd, CapAmb), and in a grandchild after two more
 # execve()s (ambient capabilities must carry a non-root user's set over exec).

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 5, hardening: --ro PATH, --ro-root and --tmpfs PATH, keeping the
+# --ro PATH, --ro-root and --tmpfs PATH, keeping the
 # mount flags the kernel locks across a user-namespace boundary (the youki
 # bug: a read-only remount that drops nodev/nosuid gets EPERM there). Checked
 # by the payload's /proc/self/mountinfo and by real writes.
@@ -177,7 +177,7 @@ test_env_ro() {
     want_opts "$d2 via NESTINIT_RO" "$(mnt_line "$d2" | cut -d' ' -f1)" ro
 }
 
-# ---- --ro and --ro-root are recursive (issue 8, finding 7): submounts made
+# ---- --ro and --ro-root are recursive: submounts made
 # before nestinit, in a private mount namespace the test owns, become
 # read-only too, each keeping the flags nestinit's user namespace locks
 

@@ -151,7 +151,7 @@ test_info_plain() {
 }
 
 # ---- --info-file is opened by root before the payload: never through a link,
-# never blocking, never destroying a file it did not write (issue 8, finding 5)
+# never blocking, never destroying a file it did not write
 
 PRECIOUS="root:x:0:0:precious line"
 # want_refused WHAT-REGEX FILE: exit 125, one error line naming the refusal,

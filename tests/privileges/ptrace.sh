@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 8, finding 1: a root payload must not act through nestinit's own
+# A root payload must not act through nestinit's own
 # processes (ptrace them, open their /proc/PID/mem, environ, fd/N, read their
 # memory with process_vm_readv, take their fds with pidfd_getfd), which would
 # run what --seccomp default / --no-new-privs deny for the payload. The inits

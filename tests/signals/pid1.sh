@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4, item 1 (2, 3, 4, 7, 8): signal forwarding of every signal one at a
+# Signal forwarding of every signal one at a
 # time and in order, kill 1 from inside, -g/--kill-group, -r/--rewrite,
 # -p/--pdeathsig, --grace.
 . "$(dirname "$0")/../lib.sh"
@@ -225,7 +225,7 @@ t pid1_kill_group_plain_init test_kill_group yes -- --unshare none -g
 t pid1_no_kill_group_child_only test_kill_group no --
 t pid1_no_kill_group_plain_init test_kill_group no -- --unshare none
 
-# Issue 8, finding 3: a signal that reaches nestinit during setup, before the
+# A signal that reaches nestinit during setup, before the
 # payload has run at all, must still reach the payload's group with -g. The
 # signal is made pending before nestinit starts (blocked, sent to itself,
 # then exec: the pending set and mask survive execve, signal(7)), so the loop
@@ -327,7 +327,7 @@ test_pdeathsig_bad() { # VALUE
     ni -p "$1" true && want_rc 125 && want_error
 }
 
-# Issue 8, finding 15: a parent that dies just before the prctl is never
+# A parent that dies just before the prctl is never
 # signalled by the kernel (prctl(2)); nestinit looks at getppid() again and
 # queues the signal itself. strace holds the outer at the entry of exactly that
 # prctl (the Kth, counted in a first run), the test kills strace (the parent)

@@ -1,4 +1,4 @@
-/* The command-line contract of DESIGN.md: options, their NESTINIT_* environment
+/* The command-line contract (README "Options", nestinit(1)): options, their NESTINIT_* environment
  * twins (the command line wins), validation. Pure: no side effects beyond *o. */
 #ifndef NESTINIT_OPTIONS_H
 #define NESTINIT_OPTIONS_H

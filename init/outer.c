@@ -52,7 +52,7 @@ static int setup_failed(struct nerr *e)
     return fail(e);
 }
 
-/* The id maps are written through /proc/PID of the inner (fact 4). */
+/* The id maps are written through /proc/PID of the inner (user_namespaces(7)). */
 static int require_procfs(struct nerr *e)
 {
     struct statfs sf;
@@ -303,7 +303,7 @@ static int run_nested(struct outer *st)
     const struct reaper_config cfg = {
         .kill_group = false,
         .rewrite = payload_fd >= 0 ? st->options->rewrite : NULL,
-        .kill_after_term = payload_fd >= 0 ? st->options->grace_seconds : 0,
+        .grace_seconds = payload_fd >= 0 ? st->options->grace_seconds : 0,
         .target_pidfd = payload_fd,
     };
     return reaper_exit_code(reaper_run(&cfg, st->inner));

@@ -72,7 +72,7 @@ void close_inherited_fds(int keep)
 int supervise_until_exit(const struct options *o, const struct payload_spec *spec, pid_t payload)
 {
     const struct reaper_config cfg = {
-        .kill_group = o->kill_group, .rewrite = o->rewrite, .kill_after_term = o->grace_seconds,
+        .kill_group = o->kill_group, .rewrite = o->rewrite, .grace_seconds = o->grace_seconds,
         .target_pidfd = -1, .child_is_payload = true, .payload_stops = spec->payload_stops,
     };
     /* The payload keeps its cwd and fds; the init pins neither a mount nor a file. */

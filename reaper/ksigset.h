@@ -12,7 +12,6 @@
 typedef uint64_t ksigset;
 
 #define KSIGSET_ALL (~(ksigset)0) /* KILL and STOP are ignored by the kernel */
-#define KSIGSET_BIT(sig) ((ksigset)1 << ((sig) - 1))
 
 /* rt_sigprocmask; 0 or -1 with errno. */
 int ksig_mask(int how, const ksigset *set, ksigset *old);

@@ -166,7 +166,7 @@ IDLE_CODE int reaper_run(const struct reaper_config *cfg, pid_t child)
         int sig = wait_signal(&all, armed ? &kill_deadline : NULL);
         if (sig == 0) {
             /* --grace: the payload sat on SIGTERM too long; end it before the engine's own SIGKILL. */
-            log_warn("payload still running %us after SIGTERM (--grace), sending SIGKILL", cfg->kill_after_term);
+            log_warn("payload still running %us after SIGTERM (--grace), sending SIGKILL", cfg->grace_seconds);
             send_signal(cfg, child, SIGKILL);
             armed = false;
             continue;
@@ -176,8 +176,8 @@ IDLE_CODE int reaper_run(const struct reaper_config *cfg, pid_t child)
                 return status;
             continue;
         }
-        if (forward(cfg, child, sig, &job_stopped) == SIGTERM && cfg->kill_after_term && !armed) {
-            kill_deadline = deadline_after(cfg->kill_after_term);
+        if (forward(cfg, child, sig, &job_stopped) == SIGTERM && cfg->grace_seconds && !armed) {
+            kill_deadline = deadline_after(cfg->grace_seconds);
             armed = true;
         }
     }

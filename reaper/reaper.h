@@ -23,7 +23,7 @@ enum stop_policy {
 struct reaper_config {
     bool kill_group;    /* forward to the child's process group */
     const int *rewrite; /* indexed by signal: REWRITE_NONE, or target (0 = drop); may be NULL */
-    unsigned kill_after_term; /* seconds after a forwarded SIGTERM until SIGKILL; 0 = never */
+    unsigned grace_seconds; /* seconds after a forwarded SIGTERM until SIGKILL; 0 = never */
     int target_pidfd; /* >= 0: signals go to this process (the outer's shortcut to the
                          payload) instead of `child`, whose exit still ends the loop */
     bool child_is_payload; /* `child` is the payload itself, not the inner init */

@@ -49,7 +49,7 @@ static int full_map_text(const char *self_map, char *text, size_t size, struct n
     return 0;
 }
 
-static int write_full(pid_t child, struct nerr *e)
+static int write_full_map(pid_t child, struct nerr *e)
 {
     char uid_text[IDMAP_TEXT_SIZE], gid_text[IDMAP_TEXT_SIZE];
     if (full_map_text("/proc/self/uid_map", uid_text, sizeof uid_text, e) < 0 ||
@@ -62,12 +62,12 @@ static int write_full(pid_t child, struct nerr *e)
     return 0;
 }
 
-static int write_root(pid_t child, struct nerr *e)
+static int write_root_map(pid_t child, struct nerr *e)
 {
     char uid_text[64], gid_text[64];
     idmap_root_text((unsigned long)geteuid(), uid_text, sizeof uid_text);
     idmap_root_text((unsigned long)getegid(), gid_text, sizeof gid_text);
-    /* Unprivileged gid_map writes need setgroups denied first (kernel fact 4);
+    /* Unprivileged gid_map writes need setgroups denied first (user_namespaces(7), "The /proc/[pid]/setgroups file");
      * a kernel without the file (before 3.19) does not need it. */
     if (write_proc_file(child, "setgroups", "deny", e) < 0 && e->errnum != ENOENT)
         return -1;
@@ -82,7 +82,7 @@ static int write_root(pid_t child, struct nerr *e)
 int idmap_apply(pid_t child, enum map_mode mode, enum map_mode *used, struct nerr *e)
 {
     if (mode == MAP_FULL || (mode == MAP_AUTO && caps_have(CAP_SETUID) && caps_have(CAP_SETGID))) {
-        if (write_full(child, e) == 0) {
+        if (write_full_map(child, e) == 0) {
             *used = MAP_FULL;
             return 0;
         }
@@ -93,5 +93,5 @@ int idmap_apply(pid_t child, enum map_mode mode, enum map_mode *used, struct ner
         log_info("full id map refused (%s), using the root map", why);
     }
     *used = MAP_ROOT;
-    return write_root(child, e);
+    return write_root_map(child, e);
 }

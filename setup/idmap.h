@@ -1,5 +1,6 @@
 /* User namespace id maps: parse /proc/PID/{uid,gid}_map text, compute the map the
- * inner gets (full 1:1 or root-only), write it from the outer (kernel fact 4). */
+ * inner gets (full 1:1 or root-only), write it from the outer: only a process with CAP_SETUID/CAP_SETGID in the
+ * parent user namespace may write a map of more than its own ids (user_namespaces(7)). */
 #ifndef NESTINIT_IDMAP_H
 #define NESTINIT_IDMAP_H
 

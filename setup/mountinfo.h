@@ -1,5 +1,6 @@
 /* /proc/PID/mountinfo parsing and the detection of masked /proc sub-mounts
- * (kernel fact 1: their presence is why a fresh procfs is refused). Pure. */
+ * (their presence is why a fresh procfs is refused in a new user namespace:
+ * fs/namespace.c mount_too_revealing). Pure. */
 #ifndef NESTINIT_MOUNTINFO_H
 #define NESTINIT_MOUNTINFO_H
 

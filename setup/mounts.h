@@ -8,7 +8,8 @@
 int mounts_make_private(struct nerr *e);
 
 /* The MS_* flags of the mount at `path` that the kernel may have locked when
- * the mount crossed into this user namespace (kernel fact 3): ro, nosuid,
+ * the mount crossed into this user namespace (mount_namespaces(7), "Restrictions
+ * on mount namespaces"; fs/namespace.c lock_mnt_tree): ro, nosuid,
  * nodev, noexec and the atime mode. A new mount or remount must keep them. */
 int mount_locked_flags(const char *path, unsigned long *flags, struct nerr *e);
 

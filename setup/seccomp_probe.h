@@ -1,6 +1,6 @@
 /* What seccomp does to us: the mode and filter count from /proc/self/status,
  * the kernel's seccomp API level through libseccomp, and whether a filter (not
- * the kernel) refuses mount-family calls (DESIGN.md: Docker's profile answers
+ * the kernel) refuses mount-family calls (Docker's default profile answers
  * umount2 of a missing path with EPERM where the kernel says ENOENT). */
 #ifndef NESTINIT_SECCOMP_PROBE_H
 #define NESTINIT_SECCOMP_PROBE_H

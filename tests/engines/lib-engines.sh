@@ -541,7 +541,7 @@ trap "echo USR1 >>/m/usr1" USR1
 echo ready >/m/ready
 while :; do sleep 1 & wait $!; done'
 
-# Kernel fact 6: the payload, in its own user namespace, must not read or
+# ptrace_may_access (proc(5), /proc/PID/fd): the payload, in its own user namespace, must not read or
 # write /proc/PID/fd of processes outside it, even through the bound /proc.
 # FD_PAYLOAD (run in the container, MARKDIR at /m) waits for /m/go, then probes
 # the fds of the container's pid 1 (the outer) and of an exec'd holder of

@@ -163,7 +163,7 @@ test_mount_private() {
 }
 
 test_bind_fd_isolation() {
-    # fact 6: through a bind of the outer /proc the payload sees the outer's
+    # ptrace_may_access (proc(5), /proc/PID/fd): through a bind of the outer /proc the payload sees the outer's
     # pid, but must not resolve its fds (ptrace_may_access across userns)
     local d; d=$(newtmp)
     ni --proc bind --info-file "$d/info" sh -c '

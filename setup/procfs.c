@@ -75,7 +75,11 @@ static int refused(const struct proc_step *step, struct proc_result *r, struct n
 
 static int mount_fresh(const struct proc_step *step, struct proc_result *r, struct nerr *e)
 {
-    struct proc_mask_set masks = {.count = 0};
+    /* Not initialised: the set is ~50 KB, which `= {0}` would clear (13 fresh
+     * stack pages) on every fresh mount, masks or not. On the stack, not
+     * static: the idle loop drops these pages (reaper/idle.c), not BSS's. */
+    struct proc_mask_set masks;
+    masks.count = 0;
     if (step->carry_masks && proc_masks_save(&masks, e) < 0)
         return -1;
     if (procfs_mount_fresh(e) < 0) {

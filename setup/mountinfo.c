@@ -72,6 +72,20 @@ int mountinfo_parse_line(const char *line, struct mount_entry *m)
     return 0;
 }
 
+int mountinfo_line_parent(const char *line)
+{
+    char *end;
+    (void)strtol(line, &end, 10);
+    return (int)strtol(end, NULL, 10);
+}
+
+bool mountinfo_line_mentions(const char *line, const char *text)
+{
+    const char *nl = strchr(line, '\n');
+    size_t len = nl ? (size_t)(nl - line) : strlen(line);
+    return memmem(line, len, text, strlen(text)) != NULL;
+}
+
 bool mount_option_has(const char *options, const char *word)
 {
     size_t len = strlen(word);
@@ -124,12 +138,13 @@ static bool on_empty_proc_dir(const char *proc, const char *child)
     return strncmp(child, proc, n) == 0 && strcmp(child + n, "/sys/fs/binfmt_misc") == 0;
 }
 
+
 static bool fully_visible(const char *mountinfo, const struct mount_entry *proc)
 {
     struct mount_entry m;
     for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-        if (mountinfo_parse_line(line, &m) == 0 && m.parent == proc->id && m.id != proc->id &&
-            !on_empty_proc_dir(proc->mount_point, m.mount_point))
+        if (mountinfo_line_parent(line) == proc->id && mountinfo_parse_line(line, &m) == 0 && m.parent == proc->id &&
+            m.id != proc->id && !on_empty_proc_dir(proc->mount_point, m.mount_point))
             return false;
     return true;
 }
@@ -138,8 +153,8 @@ bool procfs_visible_in_new_userns(const char *mountinfo)
 {
     struct mount_entry m;
     for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-        if (mountinfo_parse_line(line, &m) == 0 && strcmp(m.fstype, "proc") == 0 && strcmp(m.root, "/") == 0 &&
-            fully_visible(mountinfo, &m))
+        if (mountinfo_line_mentions(line, "proc") && mountinfo_parse_line(line, &m) == 0 && strcmp(m.fstype, "proc") == 0 &&
+            strcmp(m.root, "/") == 0 && fully_visible(mountinfo, &m))
             return true;
     return false;
 }

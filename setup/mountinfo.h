@@ -21,6 +21,13 @@ struct mount_entry {
 /* Parses one line; 0 on success, -1 on a malformed line. */
 int mountinfo_parse_line(const char *line, struct mount_entry *m);
 
+/* Cheap tests that spare a line the full parse (which clears and fills a
+ * 1.3 KB entry) when it cannot matter; the full parse still decides.
+ * The parent id (the line's second number; garbage on a malformed line) and
+ * whether `text` occurs on the line (up to its newline). */
+int mountinfo_line_parent(const char *line);
+bool mountinfo_line_mentions(const char *line, const char *text);
+
 /* True when the comma list `options` contains exactly `word`. */
 bool mount_option_has(const char *options, const char *word);
 

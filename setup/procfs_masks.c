@@ -40,7 +40,8 @@ static int topmost_proc(const char *mountinfo)
     struct mount_entry m;
     int id = -1;
     for (const char *l = mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (mountinfo_parse_line(l, &m) == 0 && strcmp(m.mount_point, "/proc") == 0)
+        if (mountinfo_line_mentions(l, " /proc ") && mountinfo_parse_line(l, &m) == 0 &&
+            strcmp(m.mount_point, "/proc") == 0)
             id = strcmp(m.fstype, "proc") == 0 ? m.id : -1;
     return id;
 }
@@ -74,7 +75,8 @@ int proc_masks_save(struct proc_mask_set *s, struct nerr *e)
         return nerr_set(e, 0, "no procfs is mounted at /proc, so there are no masks to carry over");
     /* mountinfo lists a mount after its parent: one pass collects the tree. */
     for (const char *l = mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        if (mountinfo_parse_line(l, &m) < 0 || !id_in(ids, n, m.parent) || id_in(ids, n, m.id))
+        if (!id_in(ids, n, mountinfo_line_parent(l)) || mountinfo_parse_line(l, &m) < 0 || !id_in(ids, n, m.parent) ||
+            id_in(ids, n, m.id))
             continue;
         if (keep_mask(s, &m, e) < 0) {
             proc_masks_release(s);

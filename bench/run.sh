@@ -380,7 +380,9 @@ table=$work/table.md
             if [ "${idle_rss[$i]}" = NA ]; then idle="n/a: no process of its own" sw=n/a
             else idle="${idle_rss[$i]} (${idle_anon[$i]})" sw=${idle_sw[$i]}; fi
             sz=${size_kb[$i]}; if is_dynamic "${binary[$i]}"; then sz="$sz (dynamic)"; else sz="$sz (static)"; fi
-            echo "| ${label[$i]} | ${nsdesc[$i]} | $(fmt "${st_med[$i]}" 0) / $(fmt "${st_p90[$i]}" 0) ($(ratio "${st_med[$i]}" "${st_med[${floor_of[$i]}]}")) | $sig | $rs | $rb | $cpu | $idle | $sw | $sz |"
+            nf=$(grep -c '^FAIL' "$D/startup.$i" || true)
+            fails=""; [ "$nf" -gt 0 ] && fails=", $nf of $((per_block * blocks)) runs failed and are left out"
+            echo "| ${label[$i]} | ${nsdesc[$i]} | $(fmt "${st_med[$i]}" 0) / $(fmt "${st_p90[$i]}" 0) ($(ratio "${st_med[$i]}" "${st_med[${floor_of[$i]}]}")$fails) | $sig | $rs | $rb | $cpu | $idle | $sw | $sz |"
         done
     done
 } >"$table"

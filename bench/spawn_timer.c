@@ -1,7 +1,9 @@
 /* spawn_timer: fork/exec COMMAND WARMUP+N times, one after the other, and write
  * the wall time of each of the last N runs (fork to reaped exit,
  * CLOCK_MONOTONIC) in microseconds, one per line, appended to OUT. The command's stdout
- * and stderr go to /dev/null; a run that exits non-zero aborts (exit 1).
+ * and stderr go to /dev/null. A run that exits non-zero (on a machine shared
+ * with other work, a peer may fail now and then) is written as "FAIL <status>"
+ * instead, and said on stderr; more than 1% of failed runs abort (exit 1).
  * usage: spawn_timer N WARMUP OUT COMMAND [ARG...] */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -32,6 +34,7 @@ int main(int argc, char **argv)
         return 2;
     }
     long long *t = calloc((size_t)n, sizeof *t);
+    long failed = 0;
     for (long i = 0; i < warm + n; i++) {
         long long t0 = now_ns();
         pid_t pid = fork();
@@ -49,12 +52,18 @@ int main(int argc, char **argv)
         long long t1 = now_ns();
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             fprintf(stderr, "spawn_timer: %s failed (status 0x%x) on run %ld\n", argv[4], status, i);
-            return 1;
+            if (++failed > (warm + n) / 100)
+                return 1;
+            t1 = -1 - status; /* negative: a failed run */
+            t0 = 0;
         }
         if (i >= warm)
             t[i - warm] = t1 - t0;
     }
     for (long i = 0; i < n; i++)
-        fprintf(out, "%.3f\n", t[i] / 1000.0);
+        if (t[i] < 0)
+            fprintf(out, "FAIL 0x%llx\n", -1 - t[i]);
+        else
+            fprintf(out, "%.3f\n", t[i] / 1000.0);
     return fclose(out) == 0 ? 0 : 1;
 }

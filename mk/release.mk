@@ -12,13 +12,15 @@ SOURCE_DATE_EPOCH ?= $(shell sh mk/commit.sh epoch)
 export SOURCE_DATE_EPOCH
 # No unwind tables (C, no exceptions; aarch64 makes them by default).
 CFLAGS_REL += -ffile-prefix-map=$(CURDIR)=. -Wdate-time -fno-unwind-tables
-# aarch64: ld aligns segments to 64 KiB pages there (kernels with 64 KiB pages
-# exist); without RELRO's padding the file stays small and the alignment stays.
-# musl applies no RELRO to a static, non-PIE binary anyway.
-# The tiny code model (one ADR instead of ADRP+ADD per address; mk/musl-deps.sh
-# builds the deps with it too) suits a binary under 1 MiB: about 5 kB less.
-ifeq ($(ARCH),aarch64)
+# No RELRO: musl applies none to a static, non-PIE binary (only its dynamic
+# loader mprotects PT_GNU_RELRO), and the page its end is padded to costs up
+# to 4 kB on x86_64, more on aarch64 (ld aligns segments to 64 KiB pages
+# there, as kernels with 64 KiB pages exist).
 LDFLAGS_REL += -Wl,-z,norelro
+# aarch64: the tiny code model (one ADR instead of ADRP+ADD per address;
+# mk/musl-deps.sh builds the deps with it too) suits a binary under 1 MiB:
+# about 5 kB less.
+ifeq ($(ARCH),aarch64)
 CFLAGS_REL  += -mcmodel=tiny
 endif
 

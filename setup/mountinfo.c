@@ -81,9 +81,12 @@ int mountinfo_line_parent(const char *line)
 
 bool mountinfo_line_mentions(const char *line, const char *text)
 {
-    const char *nl = strchr(line, '\n');
-    size_t len = nl ? (size_t)(nl - line) : strlen(line);
-    return memmem(line, len, text, strlen(text)) != NULL;
+    /* A plain scan: memmem would link musl's two-way search (800 bytes). */
+    size_t len = strlen(text);
+    for (const char *p = line; *p && *p != '\n'; p++)
+        if (*p == text[0] && strncmp(p, text, len) == 0)
+            return true;
+    return false;
 }
 
 bool mount_option_has(const char *options, const char *word)

@@ -65,7 +65,7 @@ static int plan_fresh(const struct options *o, struct plan *p, struct nerr *e)
         pidns_first(p, mount);
         return 0;
     }
-    procfs_describe_masks(masks, sizeof masks);
+    procfs_describe_masks(mountinfo, masks, sizeof masks);
     why_masked(p, masks[0] ? masks : "a procfs hidden elsewhere");
     if (o->proc == PROC_AUTO) {
         plan_no_pidns(p, p->reason);

@@ -104,16 +104,23 @@ static void append_path(char *list, size_t size, const char *path)
     snprintf(list + used, size - used, "%s%s", used ? ", " : "", path);
 }
 
+int mountinfo_topmost_proc(const char *mountinfo)
+{
+    struct mount_entry m;
+    int id = -1;
+    for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (mountinfo_line_mentions(line, " /proc ") && mountinfo_parse_line(line, &m) == 0 &&
+            strcmp(m.mount_point, "/proc") == 0)
+            id = strcmp(m.fstype, "proc") == 0 ? m.id : -1; /* the last one is on top */
+    return id;
+}
+
 /* Each line is parsed twice (find /proc, then its children) to keep no table. */
 int proc_masks_find(const char *mountinfo, struct proc_masks *masks)
 {
     struct mount_entry m;
-    int proc_id = -1;
+    int proc_id = mountinfo_topmost_proc(mountinfo);
     memset(masks, 0, sizeof *masks);
-
-    for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-        if (mountinfo_parse_line(line, &m) == 0 && strcmp(m.mount_point, "/proc") == 0)
-            proc_id = strcmp(m.fstype, "proc") == 0 ? m.id : -1; /* the last one is on top */
     if (proc_id < 0)
         return -1;
 

@@ -39,6 +39,9 @@ struct proc_masks {
     char readonly_paths[512];
 };
 
+/* The id of the mount on top at /proc when it is a procfs, else -1. */
+int mountinfo_topmost_proc(const char *mountinfo);
+
 /* Scans mountinfo text for sub-mounts of the topmost /proc. Returns 0, or -1
  * when no procfs is mounted at /proc. */
 int proc_masks_find(const char *mountinfo, struct proc_masks *masks);

@@ -11,12 +11,11 @@
 #include "setup/mounts.h"
 #include "setup/procfs_masks.h"
 
-void procfs_describe_masks(char *text, size_t size)
+void procfs_describe_masks(const char *mountinfo, char *text, size_t size)
 {
-    static char mountinfo[65536];
     struct proc_masks masks;
     text[0] = '\0';
-    if (file_read_all("/proc/self/mountinfo", mountinfo, sizeof mountinfo) < 0 || proc_masks_find(mountinfo, &masks) < 0)
+    if (proc_masks_find(mountinfo, &masks) < 0)
         return;
     if (masks.masked || masks.readonly)
         snprintf(text, size, "%s%s%s%s%s", masks.masked ? "masked: " : "", masks.masked_paths,
@@ -26,11 +25,13 @@ void procfs_describe_masks(char *text, size_t size)
 /* Explains a refused fresh mount from what mountinfo shows over /proc. */
 void procfs_explain_refusal(int errnum, char *reason, size_t size)
 {
-    char masks[1100];
+    static char mountinfo[65536];
+    char masks[1100] = "";
     int n = snprintf(reason, size, "a fresh procfs was refused (%s, %s)", strerror(errnum), errno_name(errnum));
     if (n < 0 || (size_t)n >= size)
         return;
-    procfs_describe_masks(masks, sizeof masks);
+    if (file_read_all("/proc/self/mountinfo", mountinfo, sizeof mountinfo) >= 0)
+        procfs_describe_masks(mountinfo, masks, sizeof masks);
     if (masks[0])
         snprintf(reason + n, size - (size_t)n,
                  " because the container masks /proc (%s) and the kernel will not mount a procfs "

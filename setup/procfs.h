@@ -41,8 +41,8 @@ int procfs_mount_fresh(struct nerr *e);
 int procfs_mount_bind(struct nerr *e);
 void procfs_explain_refusal(int errnum, char *reason, size_t size);
 
-/* "masked: /proc/keys, ...; read-only: /proc/sys, ..." from mountinfo, or "". */
-void procfs_describe_masks(char *text, size_t size);
+/* "masked: /proc/keys, ...; read-only: /proc/sys, ..." from mountinfo text, or "". */
+void procfs_describe_masks(const char *mountinfo, char *text, size_t size);
 
 /* The engine flags that lift the container's masks, for messages. */
 #define PROC_UNMASK_FIX                                                                 \

@@ -9,23 +9,7 @@
 #include <unistd.h>
 
 #include "base/files.h"
-
-/* The per-mount flags a bind remount can carry over. */
-static unsigned long mount_flags_of(const char *options)
-{
-    static const struct {
-        const char *word;
-        unsigned long flag;
-    } words[] = {
-        {"ro", MS_RDONLY},         {"nosuid", MS_NOSUID},     {"nodev", MS_NODEV},      {"noexec", MS_NOEXEC},
-        {"noatime", MS_NOATIME},   {"nodiratime", MS_NODIRATIME}, {"relatime", MS_RELATIME},
-    };
-    unsigned long flags = 0;
-    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (mount_option_has(options, words[i].word))
-            flags |= words[i].flag;
-    return flags;
-}
+#include "setup/mounts.h"
 
 static bool id_in(const int *ids, int n, int id)
 {
@@ -35,24 +19,14 @@ static bool id_in(const int *ids, int n, int id)
     return false;
 }
 
-static int topmost_proc(const char *mountinfo)
-{
-    struct mount_entry m;
-    int id = -1;
-    for (const char *l = mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (mountinfo_line_mentions(l, " /proc ") && mountinfo_parse_line(l, &m) == 0 &&
-            strcmp(m.mount_point, "/proc") == 0)
-            id = strcmp(m.fstype, "proc") == 0 ? m.id : -1;
-    return id;
-}
-
 static int keep_mask(struct proc_mask_set *s, const struct mount_entry *m, struct nerr *e)
 {
     if (s->count == PROC_MASKS_MAX)
         return nerr_set(e, E2BIG, "carry the container's /proc masks over: more than %d mounts on /proc", PROC_MASKS_MAX);
     struct proc_mask *k = &s->masks[s->count];
     snprintf(k->path, sizeof k->path, "%s", m->mount_point);
-    k->flags = mount_flags_of(m->options);
+    if (mount_locked_flags(m->mount_point, &k->flags, e) < 0) /* read while the mask is still on top */
+        return -1;
     k->fd = -1;
     k->proc_root[0] = '\0';
     if (strcmp(m->fstype, "proc") == 0)
@@ -71,7 +45,7 @@ int proc_masks_save(struct proc_mask_set *s, struct nerr *e)
     s->count = 0;
     if (file_read_all("/proc/self/mountinfo", mountinfo, sizeof mountinfo) < 0)
         return nerr_set(e, errno, "read /proc/self/mountinfo for the container's /proc masks");
-    if ((ids[n++] = topmost_proc(mountinfo)) < 0)
+    if ((ids[n++] = mountinfo_topmost_proc(mountinfo)) < 0)
         return nerr_set(e, 0, "no procfs is mounted at /proc, so there are no masks to carry over");
     /* mountinfo lists a mount after its parent: one pass collects the tree. */
     for (const char *l = mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {

@@ -12,16 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/channel.h"
-#include "init/plan.h"
+#include "base/files.h"
+#include "init/sequence.h"
 #include "reaper/ksigset.h"
 #include "setup/caps.h"
 #include "setup/conditions.h"
-#include "setup/diagnose.h"
-#include "base/files.h"
-#include "setup/idmap.h"
-#include "setup/mounts.h"
-#include "setup/nsclone.h"
 #include "setup/procfs.h"
 #include "setup/seccomp_probe.h"
 
@@ -131,14 +126,6 @@ static void check_apparmor(struct check_report *r)
         add(r, "apparmor", CHECK_OK, "%s%s%s", label[0] ? "profile '" : "no AppArmor label", label, label[0] ? "'" : "");
 }
 
-/* What the probe child found, sent back over the channel's report pipe. */
-struct probe_result {
-    int pid_in_namespace;
-    struct nerr mountns, fresh, bind;
-    char fresh_reason[1536];
-    unsigned long root_flags, proc_flags;
-};
-
 static void describe_flags(unsigned long flags, char *buf, size_t size)
 {
     snprintf(buf, size, "%s%s%s%s%s", flags & ST_RDONLY ? "ro" : "rw", flags & ST_NOSUID ? ",nosuid" : "",
@@ -146,167 +133,155 @@ static void describe_flags(unsigned long flags, char *buf, size_t size)
              flags & ST_NOATIME ? ",noatime" : flags & ST_RELATIME ? ",relatime" : "");
 }
 
-static __attribute__((noreturn)) void probe_child(struct channel *c)
+/* The namespaces and the maps: the run's first two steps. */
+static void report_namespaces(struct check_report *r, const struct setup *s)
 {
-    struct probe_result res;
-    struct statvfs sv;
-    memset(&res, 0, sizeof res);
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    channel_keep_inner_ends(c);
-    if (!channel_send_proc_pid(c) || !channel_wait_release(c))
-        _exit(1);
-    res.pid_in_namespace = (int)getpid();
-    res.root_flags = statvfs("/", &sv) == 0 ? sv.f_flag : 0;
-    res.proc_flags = statvfs("/proc", &sv) == 0 ? sv.f_flag : 0;
-    if (mounts_make_private(&res.mountns) == 0) {
-        if (procfs_mount_fresh(&res.fresh) < 0)
-            procfs_explain_refusal(res.fresh.errnum, res.fresh_reason, sizeof res.fresh_reason);
-        procfs_mount_bind(&res.bind);
-    }
-    _exit(channel_send(c, &res, sizeof res) ? 0 : 1);
+    static const char *const routes[] = {"in one clone", "pid and mount first, then user after /proc",
+                                         "without a new pid namespace"};
+    char list[128];
+    add(r, "userns", CHECK_OK, "new %s namespaces created (%s)",
+        unshare_flags_text(s->plan.flags, list, sizeof list), routes[s->plan.route]);
+    if (s->report.step == STEP_MAPS)
+        return;
+    if (!plan_has(&s->plan, CLONE_NEWUSER))
+        add(r, "maps", CHECK_INFO, "no user namespace (--unshare), no id map");
+    else
+        add(r, "maps", CHECK_OK, "%s id map written (setgroups %s)", s->map == MAP_FULL ? "full 1:1" : "root-only",
+            s->map == MAP_FULL ? "allowed" : "denied");
 }
 
-static void report_probe(struct check_report *r, const struct probe_result *res)
+/* /proc: what the run's step gave, and the choices it did not take, tried in
+ * the payload's namespaces. */
+static void report_proc(struct check_report *r, const struct setup *s)
 {
-    char root[64], proc[64];
-    add(r, "pidns", res->pid_in_namespace == 1 ? CHECK_OK : CHECK_FAIL, "the inner init is pid %d of the new pid namespace",
-        res->pid_in_namespace);
-    if (res->mountns.what[0]) {
-        add_error(r, "mountns", &res->mountns);
-        return;
-    }
-    add(r, "mountns", CHECK_OK, "/ made recursively private in the new mount namespace");
-    if (res->fresh.what[0])
-        set_fix(add(r, "proc-fresh", CHECK_WARN, "%s (with the user namespace made first; see proc-auto)",
-                    res->fresh_reason),
+    const struct inner_probe *p = &s->report.probe;
+    enum proc_mode used = s->report.proc.used;
+    if (!plan_has(&s->plan, CLONE_NEWNS))
+        return (void)add(r, "proc-fresh", CHECK_INFO, "no mount namespace (--unshare): /proc stays as it is");
+    if (used == PROC_FRESH || used == PROC_UNMASKED)
+        add(r, "proc-fresh", CHECK_OK, "a fresh procfs for the new pid namespace is mounted (%s)",
+            proc_mode_name(used));
+    else if (p->fresh.what[0])
+        set_fix(add(r, "proc-fresh", CHECK_WARN, "%s (tried in the payload's namespaces; see proc-auto)",
+                    p->fresh_reason),
                 PROC_FRESH_FIX);
     else
-        add(r, "proc-fresh", CHECK_OK, "a fresh procfs for the new pid namespace can be mounted");
-    if (res->bind.what[0])
-        add_error(r, "proc-bind", &res->bind);
+        add(r, "proc-fresh", CHECK_OK, "a fresh procfs can be mounted in the payload's namespaces");
+    if (used == PROC_BIND)
+        add(r, "proc-bind", CHECK_OK, "/proc is a recursive bind of the container's (--proc bind)");
+    else if (p->bind.what[0])
+        set_fix(add(r, "proc-bind", CHECK_WARN, "%s", p->bind.what), "leave --proc at auto");
     else
         add(r, "proc-bind", CHECK_OK, "a recursive bind of /proc works (masks stay in place)");
-    describe_flags(res->root_flags, root, sizeof root);
-    describe_flags(res->proc_flags, proc, sizeof proc);
-    add(r, "locked-flags", CHECK_INFO, "/ is %s, /proc is %s in the new user namespace, where these flags are locked: new mounts and remounts keep them", root, proc);
 }
 
-/* When the three together are refused, tells whether the user namespace alone is. */
-static void report_clone_failure(struct check_report *r, int err, int flags)
+/* What a failed step was, named as --check names its steps. */
+static const char *failed_step_name(const struct setup *s)
 {
-    struct nerr e;
-    pid_t alone = nsclone(CLONE_NEWUSER);
-    if (alone == 0)
-        _exit(0);
-    if (alone > 0) {
-        waitpid(alone, NULL, 0);
-        add(r, "userns", CHECK_OK, "a user namespace can be created, but not with pid and mount namespaces");
-        nerr_set(&e, err, "clone(CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNS)");
-        diagnose_namespace_failure(&e, flags);
-        add_error(r, "pidns", &e);
+    static const char *const names[] = {"proc-auto", "userns", "maps", "mountns", "proc-fresh", "payload"};
+    if (s->report.step == STEP_PROC && s->plan.proc.mount == PROC_BIND)
+        return "proc-bind";
+    return names[s->report.step];
+}
+
+/* The steps a run would take, up to the one that failed. */
+static void report_setup(struct check_report *r, const struct setup *s, const struct nerr *e, bool failed)
+{
+    char root[64], proc[64];
+    if (s->report.step > STEP_NAMESPACES || !failed)
+        report_namespaces(r, s);
+    if (!failed && plan_has(&s->plan, CLONE_NEWPID))
+        add(r, "pidns", s->report.probe.pid == 1 ? CHECK_OK : CHECK_FAIL,
+            "the inner init is pid %d of the new pid namespace", s->report.probe.pid);
+    else if (!failed)
+        add(r, "pidns", CHECK_INFO, "no new pid namespace: the payload keeps the container's pids (see proc-auto)");
+    if (!plan_has(&s->plan, CLONE_NEWNS) && !failed)
+        add(r, "mountns", CHECK_INFO, "no new mount namespace (--unshare)");
+    else if (s->report.step > STEP_MOUNT_NS || !failed)
+        add(r, "mountns", CHECK_OK, "/ made recursively private in the new mount namespace");
+    if (failed) {
+        add_error(r, failed_step_name(s), e);
         return;
     }
-    nerr_set(&e, err, "clone(CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNS)");
-    diagnose_namespace_failure(&e, flags);
-    add_error(r, "userns", &e);
+    report_proc(r, s);
+    describe_flags(s->report.probe.root_flags, root, sizeof root);
+    describe_flags(s->report.probe.proc_flags, proc, sizeof proc);
+    add(r, "locked-flags", CHECK_INFO,
+        "/ is %s, /proc is %s in the new user namespace, where these flags are locked: new mounts and remounts keep them",
+        root, proc);
+    add(r, "payload", CHECK_OK, "its mounts (%d --ro/--tmpfs in the order given%s), user, hostname and network "
+        "are set up as asked; stopped before the payload", s->options->mount_count,
+        s->options->ro_root ? ", then --ro-root" : "");
 }
 
-static void check_namespaces(const struct options *o, struct check_report *r)
+/* What --proc auto (or the --proc given) gives here: the plan the run followed. */
+static void report_proc_route(struct check_report *r, const struct plan *plan)
 {
-    const int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS;
-    struct channel c = {{-1, -1}, {-1, -1}};
-    struct nerr e;
-    struct probe_result res;
-    enum map_mode used;
-
-    if (channel_open(&c, &e) < 0)
-        return add_error(r, "userns", &e);
-    pid_t pid = nsclone(flags);
-    if (pid < 0) {
-        int err = errno;
-        channel_close(&c);
-        report_clone_failure(r, err, flags);
-        return;
-    }
-    if (pid == 0)
-        probe_child(&c);
-    channel_keep_outer_ends(&c);
-    add(r, "userns", CHECK_OK, "new user, pid and mount namespaces can be created");
-    int proc_pid = 0;
-    if (!channel_read_proc_pid(&c, &proc_pid) || proc_pid <= 0) {
-        nerr_set(&e, proc_pid < 0 ? -proc_pid : 0, "the probe cannot find itself in /proc (a procfs of another pid namespace?)");
-        add_error(r, "maps", &e);
-        kill(pid, SIGKILL);
-    } else if (idmap_apply(proc_pid, o->map, &used, &e) < 0) {
-        add_error(r, "maps", &e);
-        kill(pid, SIGKILL);
-    } else {
-        add(r, "maps", CHECK_OK, "%s id map written (setgroups %s)", used == MAP_FULL ? "full 1:1" : "root-only",
-            used == MAP_FULL ? "allowed" : "denied");
-        channel_release(&c);
-        if (channel_recv(&c, &res, sizeof res))
-            report_probe(r, &res);
-        else
-            add(r, "pidns", CHECK_FAIL, "the probe in the new namespaces died");
-    }
-    waitpid(pid, NULL, 0);
-    channel_close(&c);
-}
-
-/* What --proc auto (or the --proc given) would give here: the plan a run makes. */
-static void check_proc_route(const struct options *o, struct check_report *r)
-{
-    struct plan plan;
-    struct nerr e;
-    r->proc_auto = PROC_NONE;
-    if (plan_make(o, &plan, &e) < 0)
-        return add_error(r, "proc-auto", &e);
-    r->proc_auto = plan.proc.mount;
-    if (plan.proc.mount == PROC_CONTAINER)
+    r->proc_auto = plan->proc.mount;
+    if (plan->proc.mount == PROC_CONTAINER)
         set_fix(add(r, "proc-auto", CHECK_WARN,
                     "container: no new pid namespace, the payload keeps the container's /proc and pids: %s",
-                    plan.reason),
+                    plan->reason),
                 PROC_FRESH_FIX);
-    else if (plan.route == ROUTE_PIDNS_FIRST)
+    else if (plan->route == ROUTE_PIDNS_FIRST)
         add(r, "proc-auto", CHECK_OK,
             "%s: pid and mount namespaces first (CAP_SYS_ADMIN over this mount namespace), a fresh procfs%s, "
             "then the user namespace",
-            proc_mode_name(plan.proc.mount),
-            plan.proc.carry_masks ? " with the container's masks carried over and locked" : " without the masks");
-    else if (plan.proc.mount == PROC_FRESH || plan.proc.mount == PROC_UNMASKED)
+            proc_mode_name(plan->proc.mount),
+            plan->proc.carry_masks ? " with the container's masks carried over and locked" : " without the masks");
+    else if (plan->proc.mount == PROC_FRESH || plan->proc.mount == PROC_UNMASKED)
         add(r, "proc-auto", CHECK_OK, "%s: a fresh procfs in the new user namespace (nothing masks /proc)",
-            proc_mode_name(plan.proc.mount));
+            proc_mode_name(plan->proc.mount));
+    else if (plan->proc.mount == PROC_BIND)
+        set_fix(add(r, "proc-auto", CHECK_WARN, "bind (as --proc asks): the payload's pids and /proc disagree"),
+                "leave --proc at auto");
     else
-        add(r, "proc-auto", plan.proc.mount == PROC_BIND ? CHECK_WARN : CHECK_INFO, "%s (as --proc asks)",
-            proc_mode_name(plan.proc.mount));
+        add(r, "proc-auto", CHECK_INFO, "%s (as --proc asks)", proc_mode_name(plan->proc.mount));
 }
 
-static const struct check_step *find(const struct check_report *r, const char *name)
+static void conclude(struct check_report *r, bool works)
 {
-    for (int i = 0; i < r->count; i++)
-        if (strcmp(r->steps[i].name, name) == 0)
-            return &r->steps[i];
-    return NULL;
+    int failed = 0;
+    while (failed < r->count - 1 && r->steps[failed].status != CHECK_FAIL)
+        failed++;
+    r->defaults_work = works;
+    if (!works)
+        snprintf(r->result, sizeof r->result, "the defaults would fail at step %s", r->steps[failed].name);
+    else
+        snprintf(r->result, sizeof r->result, "the defaults work, with %s",
+                 r->proc_auto == PROC_FRESH || r->proc_auto == PROC_UNMASKED ? "a fresh /proc"
+                 : r->proc_auto == PROC_CONTAINER ? "the container's /proc and no new pid namespace (see proc-auto)"
+                                                  : "/proc as --proc asks (see proc-auto)");
 }
 
-static void conclude(struct check_report *r)
+/* The run's own setup sequence, stopped before the payload. */
+static void check_setup(const struct options *o, struct check_report *r)
 {
-    static const char *const required[] = {"userns", "maps", "mountns", "proc-auto"};
-    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
-        const struct check_step *s = find(r, required[i]);
-        if (s == NULL || s->status == CHECK_FAIL) {
-            r->defaults_work = false;
-            snprintf(r->result, sizeof r->result, "the defaults would fail at step %s%s", required[i],
-                     s ? "" : " (not reached)");
-            return;
-        }
+    static struct setup s; /* large; --check runs it once */
+    struct nerr e;
+    memset(&s, 0, sizeof s);
+    s.options = o;
+    s.info_fd = -1;
+    s.check = true;
+    s.channel = (struct channel){{-1, -1}, {-1, -1}};
+    r->proc_auto = PROC_NONE;
+    if (o->unshare_flags == 0) {
+        add(r, "userns", CHECK_INFO, "--unshare none: a plain init, no new namespaces");
+        return conclude(r, true);
     }
-    bool fresh = r->proc_auto == PROC_FRESH || r->proc_auto == PROC_UNMASKED;
-    r->defaults_work = true;
-    snprintf(r->result, sizeof r->result, "the defaults work, with %s",
-             fresh ? "a fresh /proc"
-                   : r->proc_auto == PROC_CONTAINER ? "the container's /proc and no new pid namespace (see proc-auto)"
-                                                    : "/proc as --proc asks (see proc-auto)");
+    if (payload_spec_init(&s.spec, o, &e) < 0) {
+        add_error(r, "payload", &e);
+        return conclude(r, false);
+    }
+    int rc = setup_run(&s, &e);
+    if (rc == SETUP_BAD_INPUT && s.report.step == STEP_PLAN) {
+        add_error(r, "proc-auto", &e);
+    } else {
+        report_setup(r, &s, &e, rc != 0);
+        report_proc_route(r, &s.plan);
+    }
+    setup_stop_inner(&s); /* it has exited after its report: this collects it */
+    conclude(r, rc == 0);
 }
 
 void check_run(const struct options *o, struct check_report *r)
@@ -320,8 +295,6 @@ void check_run(const struct options *o, struct check_report *r)
     check_capabilities(r);
     check_sysctls(r);
     check_apparmor(r);
-    check_namespaces(o, r);
-    check_proc_route(o, r);
-    conclude(r);
+    check_setup(o, r);
     ksig_mask(SIG_SETMASK, &old, NULL);
 }

@@ -18,10 +18,22 @@
  * up) or the error that stopped it. */
 enum report_kind { REPORT_READY = 1, REPORT_ERROR = 2, REPORT_CROSSED = 3 };
 
+/* --check: what the inner found in the payload's namespaces before it would
+ * have started the payload. */
+struct inner_probe {
+    int pid;                              /* its own pid there (1 in a new pid namespace) */
+    unsigned long root_flags, proc_flags; /* statvfs f_flag of / and /proc */
+    bool fresh_tried;                     /* /proc is not fresh: a fresh procfs was tried */
+    struct nerr fresh, bind;              /* what those trials gave; what[0] == 0: it worked */
+    char fresh_reason[1024];
+};
+
 struct inner_report {
     int kind;
+    enum setup_step step; /* the step that failed, with REPORT_ERROR */
     struct proc_result proc;
     struct nerr error;
+    struct inner_probe probe;
 };
 
 struct inner_context {
@@ -31,6 +43,7 @@ struct inner_context {
     int info_fd;                 /* the outer's; closed here */
     const struct payload_spec *spec;
     pid_t outer; /* the outer's pid, as getppid() names it here without a new pid namespace */
+    bool check;  /* --check: report what the namespaces give and exit before the payload */
 };
 
 __attribute__((noreturn)) void inner_main(const struct inner_context *ctx);

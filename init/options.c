@@ -191,24 +191,25 @@ static int add_expect_exit(struct options *o, const char *text, struct nerr *e)
 }
 
 /* Mount targets must be absolute: they are resolved inside the new mount namespace. */
-static int add_path(const char *opt, const char **paths, int *count, const char *path, struct nerr *e)
+static int add_mount(struct options *o, enum mount_kind kind, const char *path, struct nerr *e)
 {
+    const char *opt = kind == MOUNT_TMPFS ? "tmpfs" : "ro";
     if (path[0] != '/')
         return nerr_set(e, 0, "--%s: expected an absolute path, got '%s'", opt, path);
-    if (*count == OPTIONS_MAX_PATHS)
-        return nerr_set(e, 0, "--%s: at most %d paths", opt, OPTIONS_MAX_PATHS);
-    paths[(*count)++] = path;
+    if (o->mount_count == MOUNTS_MAX)
+        return nerr_set(e, 0, "--%s: at most %d --ro and --tmpfs paths together", opt, MOUNTS_MAX);
+    o->mounts[o->mount_count++] = (struct mount_request){kind, path};
     return 0;
 }
 
 static int add_ro_path(struct options *o, const char *path, struct nerr *e)
 {
-    return add_path("ro", o->ro_paths, &o->ro_count, path, e);
+    return add_mount(o, MOUNT_READ_ONLY, path, e);
 }
 
 static int add_tmpfs_path(struct options *o, const char *path, struct nerr *e)
 {
-    return add_path("tmpfs", o->tmpfs_paths, &o->tmpfs_count, path, e);
+    return add_mount(o, MOUNT_TMPFS, path, e);
 }
 
 /* Environment lists ("USR1:USR2,TERM:INT") feed the same per-item setter. The
@@ -526,7 +527,7 @@ int options_parse(struct options *o, int argc, char **argv, getenv_fn env, struc
         o->unshare_flags |= CLONE_NEWUTS;
     if (!(o->unshare_flags & CLONE_NEWNS) && o->proc != PROC_AUTO && o->proc != PROC_NONE)
         return nerr_set(e, 0, "--proc %s needs a mount namespace: add mount to --unshare", proc_mode_name(o->proc));
-    if (!(o->unshare_flags & CLONE_NEWNS) && (o->ro_root || o->ro_count || o->tmpfs_count))
+    if (!(o->unshare_flags & CLONE_NEWNS) && (o->ro_root || o->mount_count))
         return nerr_set(e, 0, "--ro-root, --ro and --tmpfs need a mount namespace: add mount to --unshare");
     if (!(o->unshare_flags & CLONE_NEWUSER) && o->map != MAP_AUTO)
         return nerr_set(e, 0, "--map needs a user namespace: add user to --unshare");

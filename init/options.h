@@ -9,12 +9,12 @@
 #include "base/signames.h"
 #include "reaper/reaper.h"
 #include "setup/idmap.h"
+#include "setup/mounts.h"
 #include "setup/procfs.h"
 
 enum fallback_mode { FALLBACK_FAIL, FALLBACK_PLAIN };
 enum seccomp_mode { SECCOMP_NONE, SECCOMP_DEFAULT };
 
-#define OPTIONS_MAX_PATHS 16
 
 struct options {
     enum proc_mode proc;
@@ -34,10 +34,8 @@ struct options {
     const char *cap_add;
     enum seccomp_mode seccomp;
     bool ro_root;
-    const char *ro_paths[OPTIONS_MAX_PATHS];
-    int ro_count;
-    const char *tmpfs_paths[OPTIONS_MAX_PATHS];
-    int tmpfs_count;
+    struct mount_request mounts[MOUNTS_MAX]; /* --tmpfs, --ro: the environment's, then the command line's, in order */
+    int mount_count;
     int info_fd; /* -1 = none */
     const char *info_file;
     int verbosity; /* a log_level */

@@ -8,36 +8,14 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/channel.h"
-#include "init/info.h"
-#include "init/inner.h"
-#include "init/plan.h"
-#include "init/supervise.h"
-#include "base/log.h"
-#include "reaper/reaper.h"
-#include "setup/conditions.h"
-#include "setup/diagnose.h"
 #include "base/files.h"
-#include "setup/idmap.h"
-#include "setup/nsclone.h"
-
-#ifndef PROC_SUPER_MAGIC
-#define PROC_SUPER_MAGIC 0x9fa0
-#endif
-
-struct outer {
-    const struct options *options;
-    struct payload_spec spec;
-    int info_fd;
-    struct channel channel;
-    struct plan plan;
-    pid_t inner;    /* in our pid namespace: the inner init, or the payload without a pid namespace */
-    int proc_pid;   /* the inner as /proc names it: where its map files are */
-};
+#include "base/log.h"
+#include "init/info.h"
+#include "init/sequence.h"
+#include "init/supervise.h"
+#include "reaper/reaper.h"
 
 static int fail(const struct nerr *e)
 {
@@ -52,31 +30,8 @@ static int setup_failed(struct nerr *e)
     return fail(e);
 }
 
-/* The id maps are written through /proc/PID of the inner (user_namespaces(7)). */
-static int require_procfs(struct nerr *e)
-{
-    struct statfs sf;
-    if (statfs("/proc", &sf) < 0)
-        return nerr_set(e, errno, "/proc is missing; cause: nestinit writes the new namespace's id maps through "
-                                  "/proc; fix: run it where a procfs is mounted at /proc (engines always mount one)");
-    if (sf.f_type != PROC_SUPER_MAGIC)
-        return nerr_set(e, 0, "/proc is not a procfs (filesystem type 0x%lx); fix: mount proc at /proc, do not cover it",
-                        (unsigned long)sf.f_type);
-    return 0;
-}
-
-static void stop_inner(struct outer *st)
-{
-    if (st->inner > 0) { /* never kill(-1) or kill(0): that is everything we may signal */
-        kill(st->inner, SIGKILL);
-        waitpid(st->inner, NULL, 0);
-    }
-    channel_close(&st->channel);
-    st->inner = 0;
-}
-
 /* --fallback plain: what the payload gets when namespaces cannot be made. */
-static int run_plain(struct outer *st, const char *why)
+static int run_plain(struct setup *st, const char *why)
 {
     if (why)
         log_warn("running as a plain init without new namespaces (--fallback plain): %s", why);
@@ -92,7 +47,7 @@ static int run_plain(struct outer *st, const char *why)
     supervise_payload(st->options, &st->spec, NULL);
 }
 
-static int namespaces_failed(struct outer *st, struct nerr *e)
+static int namespaces_failed(struct setup *st, struct nerr *e)
 {
     char text[NERR_LINE];
     if (st->options->fallback != FALLBACK_PLAIN)
@@ -100,33 +55,6 @@ static int namespaces_failed(struct outer *st, struct nerr *e)
     e->fix[0] = '\0'; /* the fix would be the --fallback plain we are following */
     nerr_format(e, text, sizeof text);
     return run_plain(st, text);
-}
-
-static int start_inner(struct outer *st, struct nerr *e)
-{
-    char list[128];
-    int flags = st->plan.clone_flags;
-    pid_t outer = getpid();
-    if (channel_open(&st->channel, e) < 0)
-        return -1;
-    st->inner = nsclone(flags);
-    if (st->inner < 0) {
-        st->inner = 0;
-        channel_close(&st->channel);
-        nerr_set(e, errno, "cannot create namespaces (clone %s)", unshare_flags_text(flags, list, sizeof list));
-        diagnose_namespace_failure(e, flags);
-        return -1;
-    }
-    if (st->inner == 0) {
-        const struct inner_context ctx = {
-            .options = st->options, .plan = &st->plan, .channel = &st->channel, .info_fd = st->info_fd,
-            .spec = &st->spec, .outer = outer,
-        };
-        inner_main(&ctx);
-    }
-    channel_keep_outer_ends(&st->channel);
-    init_make_undumpable(); /* after the clone: the child must stay dumpable until its maps are written */
-    return 0;
 }
 
 /* One line when the payload's /proc is not a fresh one of its own. */
@@ -146,7 +74,7 @@ static void warn_proc_fallback(const struct proc_result *proc)
 }
 
 /* -v: what was set up, in one line. */
-static void log_setup(const struct outer *st, const struct proc_result *proc, enum map_mode map)
+static void log_setup(const struct setup *st, const struct proc_result *proc, enum map_mode map)
 {
     static const char *const routes[] = {"user namespace first", "pid namespace first", "no pid namespace"};
     char list[128];
@@ -157,25 +85,7 @@ static void log_setup(const struct outer *st, const struct proc_result *proc, en
              proc_mode_name(proc->used), st->options->command[0]);
 }
 
-/* Waits for a report of the inner: `want`, or the error that stopped it. */
-static int await_inner(struct outer *st, int want, struct inner_report *report, struct nerr *e)
-{
-    if (!channel_recv(&st->channel, report, sizeof *report)) {
-        int status = 0;
-        waitpid(st->inner, &status, 0);
-        st->inner = 0;
-        return nerr_set(e, 0, "the inner init ended during setup without a report (exit status %d)",
-                        reaper_exit_code(status));
-    }
-    if (report->kind != want) {
-        *e = report->error;
-        stop_inner(st);
-        return -1;
-    }
-    return 0;
-}
-
-static int write_info(struct outer *st, const struct inner_report *report, enum map_mode map, struct nerr *e)
+static int write_info(struct setup *st, const struct inner_report *report, enum map_mode map, struct nerr *e)
 {
     const struct info info = {
         .options = st->options, .mode = "nested", .flags = st->plan.flags, .child = st->inner,
@@ -194,7 +104,7 @@ static int write_info(struct outer *st, const struct inner_report *report, enum 
  * signals go straight to the payload: one wake-up instead of two. Returns the
  * pidfd, or -1 to leave forwarding to the inner (--kill-group, which needs the
  * payload's process group; a /proc of another pid namespace; no pidfd_open). */
-static int adopt_payload(struct outer *st)
+static int adopt_payload(struct setup *st)
 {
     char path[64], text[64];
     int payload_in_ns, fd = -1;
@@ -216,73 +126,20 @@ static int adopt_payload(struct outer *st)
     return fd < 0 ? -1 : fd;
 }
 
-/* The clone, the maps (after the inner crossed into its user namespace on the
- * pid-first route) and the inner's report. -1 with *e set; report->proc says
- * whether a fresh /proc was what failed. */
-enum { SETUP_FAILED = -1, SETUP_NO_NAMESPACES = -2, SETUP_NO_CLONE = -3 };
-
-static int set_up_inner(struct outer *st, struct inner_report *report, enum map_mode *map, struct nerr *e)
-{
-    if (start_inner(st, e) < 0)
-        return SETUP_NO_CLONE;
-    if (!channel_read_proc_pid(&st->channel, &st->proc_pid) || st->proc_pid <= 0) {
-        nerr_set(e, st->proc_pid < 0 ? -st->proc_pid : 0, "the inner init cannot find itself in /proc");
-        nerr_condition(e, COND_PROC_FOREIGN);
-        stop_inner(st);
-        return SETUP_FAILED;
-    }
-    if (st->plan.route == ROUTE_PIDNS_FIRST && await_inner(st, REPORT_CROSSED, report, e) < 0)
-        return SETUP_FAILED;
-    if (plan_has(&st->plan, CLONE_NEWUSER) && idmap_apply(st->proc_pid, st->options->map, map, e) < 0) {
-        stop_inner(st);
-        return SETUP_NO_NAMESPACES;
-    }
-    channel_release(&st->channel); /* a dead inner shows up as EOF below */
-    return await_inner(st, REPORT_READY, report, e);
-}
-
-/* Namespaces, maps and /proc, following the plan; --proc auto falls back once
- * to the container's /proc when a fresh one is refused after all. */
-static int set_up(struct outer *st, struct inner_report *report, enum map_mode *map)
+static int run_nested(struct setup *st)
 {
     struct nerr e;
-    for (;;) {
-        memset(report, 0, sizeof *report);
-        int rc = set_up_inner(st, report, map, &e);
-        if (rc == 0)
-            return 0;
-        stop_inner(st); /* also closes the channel of an inner that died on its own */
-        /* A refused fresh procfs, or a pid-first clone that the container's
-         * filter refuses although it grants CAP_SYS_ADMIN. */
-        bool proc_failed = report->proc.refused || (rc == SETUP_NO_CLONE && st->plan.route == ROUTE_PIDNS_FIRST);
-        if (st->plan.may_fall_back && proc_failed) {
-            char text[NERR_LINE];
-            nerr_format(&e, text, sizeof text);
-            log_debug("fresh /proc failed (%s), falling back to the container's", text);
-            plan_no_pidns(&st->plan, report->proc.refused ? report->proc.reason : text);
-            continue;
-        }
-        return rc == SETUP_FAILED ? setup_failed(&e) : namespaces_failed(st, &e);
-    }
-}
-
-static int run_nested(struct outer *st)
-{
-    struct nerr e;
-    struct inner_report report;
-    enum map_mode map = MAP_AUTO;
-
-    if (plan_make(st->options, &st->plan, &e) < 0)
+    int rc = setup_run(st, &e);
+    if (rc == SETUP_BAD_INPUT)
         return fail(&e);
-    if (plan_has(&st->plan, CLONE_NEWUSER) && require_procfs(&e) < 0)
-        return fail(&e);
-    int rc = set_up(st, &report, &map);
+    if (rc == SETUP_FAILED)
+        return setup_failed(&e);
     if (rc != 0)
-        return rc;
-    warn_proc_fallback(&report.proc);
-    log_setup(st, &report.proc, map);
-    if (st->info_fd >= 0 && write_info(st, &report, map, &e) < 0) {
-        stop_inner(st);
+        return namespaces_failed(st, &e);
+    warn_proc_fallback(&st->report.proc);
+    log_setup(st, &st->report.proc, st->map);
+    if (st->info_fd >= 0 && write_info(st, &st->report, st->map, &e) < 0) {
+        setup_stop_inner(st);
         return fail(&e);
     }
     if (st->plan.route == ROUTE_NO_PIDNS) {
@@ -312,7 +169,7 @@ static int run_nested(struct outer *st)
 int outer_run(const struct options *o)
 {
     struct nerr e;
-    struct outer st = {.options = o, .info_fd = -1, .channel = {{-1, -1}, {-1, -1}}};
+    struct setup st = {.options = o, .info_fd = -1, .channel = {{-1, -1}, {-1, -1}}};
 
     if (payload_spec_init(&st.spec, o, &e) < 0)
         return fail(&e);

@@ -28,6 +28,12 @@ enum ns_route {
     ROUTE_NO_PIDNS,
 };
 
+/* The steps of a setup in the order they run (--check reports each by name):
+ * the plan itself, the namespaces (the clone; on the pid-first route also the
+ * user namespace after /proc), the id maps, the payload's mount namespace,
+ * /proc, then the payload's own mounts, user, hostname and network. */
+enum setup_step { STEP_PLAN, STEP_NAMESPACES, STEP_MAPS, STEP_MOUNT_NS, STEP_PROC, STEP_PAYLOAD };
+
 struct plan {
     enum ns_route route;
     int flags;       /* every namespace the payload gets (CLONE_NEW*) */

@@ -42,18 +42,10 @@ int mount_locked_flags(const char *path, unsigned long *flags, struct nerr *e)
     return 0;
 }
 
-/* The --tmpfs mounts made here (as many as options allow): a read-only tree
- * keeps them writable. */
-#define MOUNTS_MAX_TMPFS 16
-static const char *tmpfs_made[MOUNTS_MAX_TMPFS];
-static int tmpfs_count;
-
-int mount_tmpfs(const char *path, struct nerr *e)
+static int mount_tmpfs(const char *path, struct nerr *e)
 {
     if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
         return nerr_set(e, errno, "--tmpfs: mount a tmpfs on %s", path);
-    if (tmpfs_count < MOUNTS_MAX_TMPFS)
-        tmpfs_made[tmpfs_count++] = path;
     return 0;
 }
 
@@ -71,13 +63,17 @@ static bool is_read_only(const char *path)
 }
 
 /* Writable mounts strictly under top that stay writable: the payload's /proc
- * (nested user namespaces write their id maps through it) and --tmpfs. */
-static int kept_writable(const char *top, char kept[][MOUNTINFO_PATH_MAX], int max)
+ * (nested user namespaces write their id maps through it) and the tmpfs
+ * mounts of the requests made before. */
+static int kept_writable(const char *top, const struct mount_request *made, int nmade,
+                         char kept[][MOUNTINFO_PATH_MAX], int max)
 {
     int n = 0;
-    for (int i = -1; i < tmpfs_count && n < max; i++) {
+    for (int i = -1; i < nmade && n < max; i++) {
         char real[PATH_MAX];
-        if (realpath(i < 0 ? "/proc" : tmpfs_made[i], real) && strlen(real) < MOUNTINFO_PATH_MAX &&
+        if (i >= 0 && made[i].kind != MOUNT_TMPFS)
+            continue;
+        if (realpath(i < 0 ? "/proc" : made[i].path, real) && strlen(real) < MOUNTINFO_PATH_MAX &&
             strcmp(real, top) != 0 && path_under(real, top) && !is_read_only(real))
             strcpy(kept[n++], real);
     }
@@ -137,14 +133,14 @@ static int remount_tree(const char *top, char kept[][MOUNTINFO_PATH_MAX], int nk
     return rc;
 }
 
-int mount_read_only(const char *path, struct nerr *e)
+static int mount_read_only(const char *path, const struct mount_request *made, int nmade, struct nerr *e)
 {
-    char top[PATH_MAX], kept[MOUNTS_MAX_TMPFS + 1][MOUNTINFO_PATH_MAX];
+    char top[PATH_MAX], kept[MOUNTS_MAX + 1][MOUNTINFO_PATH_MAX];
     if (strcmp(path, "/") != 0 && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
         return nerr_set(e, errno, "--ro: bind %s onto itself", path);
     if (!realpath(path, top)) /* mountinfo names mounts by their real path */
         return nerr_set(e, errno, "--ro: resolve %s", path);
-    int nkept = kept_writable(top, kept, MOUNTS_MAX_TMPFS + 1);
+    int nkept = kept_writable(top, made, nmade, kept, MOUNTS_MAX + 1);
     /* mount_setattr only raises MOUNT_ATTR_RDONLY on each mount of the tree:
      * the rest of each mount's flags stays (fs/namespace.c recalc_flags), so
      * the locked nodev/nosuid/noexec/atime of can_change_locked_flags hold and
@@ -158,4 +154,14 @@ int mount_read_only(const char *path, struct nerr *e)
         if (set_read_only(kept[i], 0, true) < 0 && errno != EINVAL) /* EINVAL: no mount of its own */
             return nerr_set(e, errno, "keep %s writable under read-only %s", kept[i], top);
     return 0;
+}
+
+int mounts_apply(const struct mount_request *requests, int count, bool ro_root, struct nerr *e)
+{
+    for (int i = 0; i < count; i++) {
+        const char *path = requests[i].path;
+        if (requests[i].kind == MOUNT_TMPFS ? mount_tmpfs(path, e) : mount_read_only(path, requests, i, e))
+            return -1;
+    }
+    return ro_root ? mount_read_only("/", requests, count, e) : 0;
 }

@@ -37,7 +37,7 @@ ENG_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # the container-side PATH of the test images
 IMG_PATH=/bin
 # check steps named by the --check contract
-CHECK_STEPS="seccomp capabilities sysctls apparmor userns maps pidns mountns proc-fresh proc-bind locked-flags proc-auto"
+CHECK_STEPS="seccomp capabilities sysctls apparmor userns maps pidns mountns proc-fresh proc-bind locked-flags payload proc-auto"
 
 # ---------------------------------------------------------------- private dir, cleanup
 

@@ -51,12 +51,9 @@ static void check_valid(const struct options *o)
     MUST(o->user == NULL || (o->user[0] != '\0' && o->user[0] != ':'));
     MUST(o->cap_drop == NULL || o->cap_drop[0] != '\0');
     MUST(o->cap_add == NULL || o->cap_add[0] != '\0');
-    MUST(o->ro_count >= 0 && o->ro_count <= OPTIONS_MAX_PATHS);
-    MUST(o->tmpfs_count >= 0 && o->tmpfs_count <= OPTIONS_MAX_PATHS);
-    for (int i = 0; i < o->ro_count; i++)
-        MUST(o->ro_paths[i][0] == '/');
-    for (int i = 0; i < o->tmpfs_count; i++)
-        MUST(o->tmpfs_paths[i][0] == '/');
+    MUST(o->mount_count >= 0 && o->mount_count <= MOUNTS_MAX);
+    for (int i = 0; i < o->mount_count; i++)
+        MUST(o->mounts[i].path[0] == '/' && (o->mounts[i].kind == MOUNT_TMPFS || o->mounts[i].kind == MOUNT_READ_ONLY));
     for (int i = 0; i <= SIGNAL_MAX; i++)
         MUST(o->rewrite[i] == REWRITE_NONE || (o->rewrite[i] >= 0 && o->rewrite[i] <= SIGNAL_MAX));
     MUST(o->rewrite[0] == REWRITE_NONE && o->rewrite[SIGKILL] == REWRITE_NONE &&
@@ -68,7 +65,7 @@ static void check_valid(const struct options *o)
     MUST(o->command[0] != NULL);
     MUST(!o->hostname || (o->unshare_flags & CLONE_NEWUTS));
     if (!(o->unshare_flags & CLONE_NEWNS))
-        MUST(!o->ro_root && !o->ro_count && !o->tmpfs_count);
+        MUST(!o->ro_root && !o->mount_count);
     if (!(o->unshare_flags & CLONE_NEWUSER))
         MUST(o->map == MAP_AUTO);
 }
@@ -153,8 +150,8 @@ static void print_options(const struct options *o, struct out *w)
     if (o->user) push(w, "--user"), push(w, o->user);
     if (o->cap_drop) push(w, "--cap-drop"), push(w, o->cap_drop);
     if (o->cap_add) push(w, "--cap-add"), push(w, o->cap_add);
-    for (int i = 0; i < o->ro_count; i++) push(w, "--ro"), push(w, o->ro_paths[i]);
-    for (int i = 0; i < o->tmpfs_count; i++) push(w, "--tmpfs"), push(w, o->tmpfs_paths[i]);
+    for (int i = 0; i < o->mount_count; i++)
+        push(w, o->mounts[i].kind == MOUNT_TMPFS ? "--tmpfs" : "--ro"), push(w, o->mounts[i].path);
     push(w, "--");
     for (char **c = o->command; *c; c++) push(w, *c);
     w->argv[w->argc] = NULL;
@@ -172,11 +169,9 @@ static void check_same(const struct options *a, const struct options *b)
     MUST(a->pdeathsig == b->pdeathsig && a->grace_seconds == b->grace_seconds && a->info_fd == b->info_fd);
     MUST(same_str(a->info_file, b->info_file) && same_str(a->hostname, b->hostname));
     MUST(same_str(a->user, b->user) && same_str(a->cap_drop, b->cap_drop) && same_str(a->cap_add, b->cap_add));
-    MUST(a->ro_count == b->ro_count && a->tmpfs_count == b->tmpfs_count);
-    for (int i = 0; i < a->ro_count; i++)
-        MUST(same_str(a->ro_paths[i], b->ro_paths[i]));
-    for (int i = 0; i < a->tmpfs_count; i++)
-        MUST(same_str(a->tmpfs_paths[i], b->tmpfs_paths[i]));
+    MUST(a->mount_count == b->mount_count);
+    for (int i = 0; i < a->mount_count; i++)
+        MUST(a->mounts[i].kind == b->mounts[i].kind && same_str(a->mounts[i].path, b->mounts[i].path));
     int i = 0;
     for (; a->command[i] && b->command[i]; i++)
         MUST(strcmp(a->command[i], b->command[i]) == 0);

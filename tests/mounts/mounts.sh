@@ -163,6 +163,16 @@ test_tmpfs_under_ro_root() {
     want_eq "write on the tmpfs under a read-only /" "$(printf '%s\n' "$OUT" | sed '1,/^=====$/d')" ok
 }
 
+# --ro and --tmpfs apply in the order given: the later one is on top
+test_order() { # FIRST SECOND WANTED-OPTS: e.g. --ro --tmpfs rw
+    local d; d=$(newtmp)
+    ni "$1" "$d" "$2" "$d" sh -c 'cat /proc/self/mountinfo; echo =====; { echo ok >"$1/f"; } 2>/dev/null && cat "$1/f" || echo refused' x "$d" && want_rc 0 && want_no_stderr || return 1
+    local line; line=$(mnt_line "$d")
+    want_eq "fs type at $d after $1 then $2" "${line#* }" tmpfs || return 1
+    want_opts "$d after $1 then $2" "${line% *}" "$3" || return 1
+    want_eq "write at $d after $1 then $2" "$(printf '%s\n' "$OUT" | sed '1,/^=====$/d')" "$([ "$3" = rw ] && echo ok || echo refused)"
+}
+
 test_fresh_proc_flags() { # runner
     "$1" cat /proc/self/mountinfo && want_rc 0 || return 1
     local line; line=$(mnt_line /proc)
@@ -307,6 +317,8 @@ t mounts_ro_root_locked_userns test_ro_root_locked
 t mounts_tmpfs test_tmpfs ni
 t mounts_tmpfs_unprivileged test_tmpfs ni_nobody
 t mounts_tmpfs_under_ro_root test_tmpfs_under_ro_root
+t mounts_order_ro_then_tmpfs_writable test_order --ro --tmpfs rw
+t mounts_order_tmpfs_then_ro_read_only test_order --tmpfs --ro ro
 t mounts_fresh_proc_nosuid_nodev_noexec test_fresh_proc_flags ni
 t mounts_fresh_proc_flags_unprivileged test_fresh_proc_flags ni_nobody
 t mounts_env_ro_list test_env_ro

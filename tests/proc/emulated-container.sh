@@ -477,6 +477,17 @@ test_check_routes() {
     want_match "--check result (SYS_ADMIN)" "$OUT" '^result: the defaults work, with a fresh /proc'
 }
 
+test_check_fresh_refused() {
+    # --proc fresh under masks without CAP_SYS_ADMIN: the run refuses it (125)
+    # and --check, driving the same steps, fails at the same one
+    need_emu || return 1
+    emu "$NESTINIT" --proc fresh true && want_rc 125 || return 1
+    want_match "the run's error" "$ERR" 'a fresh procfs was refused' || return 1
+    emu "$NESTINIT" --check --proc fresh && want_rc 1 || return 1
+    want_match "--check proc-fresh" "$OUT" '^FAIL proc-fresh: .*a fresh procfs was refused.*; fix: ' || return 1
+    want_match "--check result" "$OUT" '^result: the defaults would fail at step proc-fresh$'
+}
+
 t emu_tools_control_without_nestinit test_tools_control
 t emu_tools_container_proc test_tools ""
 t emu_tools_sysadmin_fresh test_tools "$SYSADMIN_CAPS"
@@ -485,6 +496,7 @@ t emu_sysadmin_fresh_masks_carried test_sysadmin_fresh
 t emu_sysadmin_unmasked_nests test_sysadmin_unmasked
 t emu_unmasked_refused_125 test_unmasked_refused
 t emu_check_reports_route test_check_routes
+t emu_check_proc_fresh_same_verdict_as_run test_check_fresh_refused
 t emu_auto_gives_container_proc test_auto
 t emu_proc_bind_on_request test_bind_fallback
 t emu_default_is_auto test_default_is_auto

@@ -154,13 +154,19 @@ static void hardening_options(void)
     CHECK_STR(o.cap_add, "net_admin");
     CHECK(o.seccomp == SECCOMP_DEFAULT && o.ro_root && o.no_new_privs);
     /* --ro on the command line replaces NESTINIT_RO, as every option does */
-    CHECK(o.ro_count == 1 && o.tmpfs_count == 1);
-    CHECK_STR(o.ro_paths[0], "/opt");
-    CHECK_STR(o.tmpfs_paths[0], "/tmp");
+    /* the environment's items first, then the command line's, in order */
+    CHECK(o.mount_count == 2 && o.mounts[0].kind == MOUNT_TMPFS && o.mounts[1].kind == MOUNT_READ_ONLY);
+    CHECK_STR(o.mounts[0].path, "/tmp");
+    CHECK_STR(o.mounts[1].path, "/opt");
     CHECK(parse(&o, &e, env, ARGV("true")) == 0);
-    CHECK(o.ro_count == 2);
-    CHECK_STR(o.ro_paths[0], "/usr");
-    CHECK_STR(o.ro_paths[1], "/etc");
+    CHECK(o.mount_count == 3 && o.mounts[2].kind == MOUNT_TMPFS);
+    CHECK_STR(o.mounts[0].path, "/usr");
+    CHECK_STR(o.mounts[1].path, "/etc");
+    /* the command line's --ro and --tmpfs keep the order they were given in */
+    CHECK(parse(&o, &e, NULL, ARGV("--ro", "/x", "--tmpfs", "/x", "--ro", "/y", "true")) == 0);
+    CHECK(o.mount_count == 3 && o.mounts[0].kind == MOUNT_READ_ONLY && o.mounts[1].kind == MOUNT_TMPFS &&
+          o.mounts[2].kind == MOUNT_READ_ONLY);
+    CHECK_STR(o.mounts[2].path, "/y");
     CHECK(parse(&o, &e, NULL, ARGV("--ro", "relative", "true")) < 0);
     CHECK(strstr(e.what, "absolute") != NULL);
     CHECK(parse(&o, &e, NULL, ARGV("--seccomp", "strict", "true")) < 0);

@@ -136,11 +136,9 @@ static void describe_flags(unsigned long flags, char *buf, size_t size)
 /* The namespaces and the maps: the run's first two steps. */
 static void report_namespaces(struct check_report *r, const struct setup *s)
 {
-    static const char *const routes[] = {"in one clone", "pid and mount first, then user after /proc",
-                                         "without a new pid namespace"};
     char list[128];
     add(r, "userns", CHECK_OK, "new %s namespaces created (%s)",
-        unshare_flags_text(s->plan.flags, list, sizeof list), routes[s->plan.route]);
+        unshare_flags_text(s->plan.flags, list, sizeof list), plan_route_name(s->plan.route));
     if (s->report.step == STEP_MAPS)
         return;
     if (!plan_has(&s->plan, CLONE_NEWUSER))

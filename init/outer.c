@@ -76,11 +76,10 @@ static void warn_proc_fallback(const struct proc_result *proc)
 /* -v: what was set up, in one line. */
 static void log_setup(const struct setup *st, const struct proc_result *proc, enum map_mode map)
 {
-    static const char *const routes[] = {"user namespace first", "pid namespace first", "no pid namespace"};
     char list[128];
     log_info("%s %d: namespaces %s (%s), id map %s, /proc %s, payload '%s'",
              st->plan.route == ROUTE_NO_PIDNS ? "payload" : "inner init", (int)st->inner,
-             unshare_flags_text(st->plan.flags, list, sizeof list), routes[st->plan.route],
+             unshare_flags_text(st->plan.flags, list, sizeof list), plan_route_name(st->plan.route),
              !plan_has(&st->plan, CLONE_NEWUSER) ? "none" : map == MAP_FULL ? "full" : "root",
              proc_mode_name(proc->used), st->options->command[0]);
 }

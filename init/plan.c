@@ -16,6 +16,12 @@ bool plan_has(const struct plan *p, int clone_flag)
     return (p->flags & clone_flag) != 0;
 }
 
+const char *plan_route_name(enum ns_route route)
+{
+    static const char *const names[] = {"user namespace first", "pid namespace first", "no pid namespace"};
+    return names[route];
+}
+
 void plan_no_pidns(struct plan *p, const char *why)
 {
     p->route = ROUTE_NO_PIDNS;

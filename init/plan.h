@@ -54,4 +54,7 @@ void plan_no_pidns(struct plan *p, const char *why);
 
 bool plan_has(const struct plan *p, int clone_flag);
 
+/* "user namespace first", "pid namespace first", "no pid namespace". */
+const char *plan_route_name(enum ns_route route);
+
 #endif

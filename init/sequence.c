@@ -116,7 +116,7 @@ int setup_run(struct setup *s, struct nerr *e)
     s->map = MAP_AUTO;
     if (plan_make(s->options, &s->plan, e) < 0)
         return SETUP_BAD_INPUT;
-    s->report.step = STEP_MAPS;
+    s->report.step = STEP_NAMESPACES; /* nothing is made without it */
     if (plan_has(&s->plan, CLONE_NEWUSER) && require_procfs(e) < 0)
         return SETUP_BAD_INPUT;
     for (;;) {

@@ -207,6 +207,11 @@ int info_write(int fd, const struct info *info, struct nerr *e)
     json_raw(&j, ",\"seccomp\":{\"mode\":%d,\"filters\":%d,\"api\":%u}", sc.mode, sc.filters, sc.api);
     put_payload(&j, info->privileges);
     json_raw(&j, "}\n");
+    if (json_full(&j)) { /* never a cut object: a reader would parse half of it */
+        if (fd > STDERR_FILENO)
+            close(fd);
+        return nerr_set(e, E2BIG, "write the --info output: it would exceed %zu bytes", sizeof j.buf - 1);
+    }
 
     ssize_t n = write(fd, j.buf, j.used);
     int saved = errno;

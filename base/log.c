@@ -28,7 +28,7 @@ static size_t utf8_length(const unsigned char *p)
  * forge a second line, ESC starts terminal sequences), DEL, bytes that are not
  * UTF-8 text, and the backslash itself, so an escape is never ambiguous.
  * Messages carry text the caller controls (command names, NESTINIT_* values). */
-static size_t escape_text(const char *text, char *out, size_t size)
+size_t log_escape(const char *text, char *out, size_t size)
 {
     static const char hex[] = "0123456789abcdef";
     size_t n = 0;
@@ -102,7 +102,7 @@ void nlog(enum log_level level, const char *fmt, ...)
     if (m < 0)
         text[0] = '\0';
     int n = snprintf(line, sizeof line, "nestinit: %s", prefix[level]);
-    size_t len = (size_t)n + escape_text(text, line + n, sizeof line - (size_t)n - 1);
+    size_t len = (size_t)n + log_escape(text, line + n, sizeof line - (size_t)n - 1);
     line[len++] = '\n';
     write_line(line, len);
     errno = saved_errno;

@@ -4,6 +4,8 @@
 #ifndef NESTINIT_LOG_H
 #define NESTINIT_LOG_H
 
+#include <stddef.h>
+
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
 /* The one piece of process-wide state: set once from the options. Read
@@ -11,6 +13,11 @@ enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
  * must not touch code outside its own pages, see reaper/idle.h). */
 extern int log_threshold;
 void log_set_level(int level);
+
+/* text into out (size bytes, NUL included) with every byte a terminal or a
+ * line reader would act on as \xHH (control bytes, DEL, non-UTF-8, the
+ * backslash); returns the length. For text lines nestinit prints elsewhere. */
+size_t log_escape(const char *text, char *out, size_t size);
 
 __attribute__((format(printf, 2, 3))) void nlog(enum log_level level, const char *fmt, ...);
 

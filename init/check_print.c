@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "base/log.h"
 #include "init/version.h"
 
 static void print_json(const struct check_report *r)
@@ -34,8 +35,13 @@ void check_print(const struct check_report *r, bool json)
         return;
     }
     printf("nestinit %s --check (uid %d, pid %d)\n", NESTINIT_VERSION, (int)getuid(), (int)getpid());
-    for (int i = 0; i < r->count; i++)
-        printf("%s %s: %s%s%s\n", check_status_name(r->steps[i].status), r->steps[i].name, r->steps[i].detail,
-               r->steps[i].fix[0] ? "; fix: " : "", r->steps[i].fix);
+    /* details carry option values (paths): one step, one line */
+    static char detail[4 * sizeof r->steps[0].detail], fix[4 * sizeof r->steps[0].fix];
+    for (int i = 0; i < r->count; i++) {
+        log_escape(r->steps[i].detail, detail, sizeof detail);
+        log_escape(r->steps[i].fix, fix, sizeof fix);
+        printf("%s %s: %s%s%s\n", check_status_name(r->steps[i].status), r->steps[i].name, detail,
+               fix[0] ? "; fix: " : "", fix);
+    }
     printf("result: %s\n", r->result);
 }

@@ -48,6 +48,13 @@ test_leaves_no_mount() { # OPTIONS...: nothing --check mounts reaches the caller
     want_eq "mounts after --check $*" "$(cat "$d/after")" "$(cat "$d/before")"
 }
 
+test_one_line_per_step() {
+    # an option value with a newline cannot forge a step line
+    ni --check --ro $'/nonexistent\nok forged: x' && want_rc 1 || return 1
+    want_no_match "--check output" "$OUT" '^ok forged' || return 1
+    want_match "--check payload" "$OUT" '^FAIL payload: --ro: bind /nonexistent\\x0aok forged: x onto itself'
+}
+
 test_leaves_no_process() {
     # as a subreaper, any process --check leaves behind becomes our child
     run "$PY" -c '
@@ -72,3 +79,4 @@ t check_leaves_no_mount test_leaves_no_mount
 t check_leaves_no_mount_without_mountns test_leaves_no_mount --unshare user,pid
 t check_leaves_no_mount_pidns_only test_leaves_no_mount --unshare pid
 t check_leaves_no_process test_leaves_no_process
+t check_option_text_cannot_forge_a_step test_one_line_per_step

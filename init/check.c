@@ -103,7 +103,7 @@ static void check_sysctls(struct check_report *r)
         set_fix(add(r, "sysctls", CHECK_FAIL,
                     "user.max_user_namespaces=%ld, max_pid_namespaces=%ld, max_mnt_namespaces=%ld: disabled", users,
                     pids, mnts),
-                "on the host, sysctl -w user.max_user_namespaces=15000 (and the others at 0)");
+                condition_fix(COND_USERNS_DISABLED));
     else if (clone == 0 && geteuid() != 0)
         set_fix(add(r, "sysctls", CHECK_FAIL, "%s", condition_cause(COND_UNPRIV_USERNS_OFF)),
                 condition_fix(COND_UNPRIV_USERNS_OFF));

@@ -48,11 +48,11 @@ test_dashdash_version_is_command() {
     ni -- --version && want_rc 127 && want_error
 }
 
-t pid1_args_dashdash_exit_3 test_dashdash
-t pid1_args_options_then_dashdash test_options_then_dashdash
-t pid1_args_payload_ls_dash_g test_payload_short_flag
-t pid1_args_trailing_options_are_payload_args test_trailing_options_are_payload_args
-t pid1_args_dashdash_dash_named_command test_dashdash_then_dash_command
-t cli_dashdash_version_is_command test_dashdash_version_is_command
+t cli_args_dashdash_then_command test_dashdash
+t cli_args_options_then_dashdash test_options_then_dashdash
+t cli_args_payload_ls_dash_g test_payload_short_flag
+t cli_args_trailing_options_are_payload_args test_trailing_options_are_payload_args
+t cli_args_dashdash_dash_named_command test_dashdash_then_dash_command
+t cli_args_dashdash_version_is_command test_dashdash_version_is_command
 
 kill_tracked

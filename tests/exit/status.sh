@@ -36,21 +36,21 @@ t exit_code_255 test_code 255
 t exit_signal_term_143 test_signal TERM 143
 t exit_signal_kill_137 test_signal KILL 137
 t exit_signal_segv_139 test_signal SEGV 139
-t pid1_expect_3_exit_3_gives_0 test_expect 0 3 -e 3
-t expect_exit_long_option test_expect 0 3 --expect-exit 3
-t pid1_expect_long_equals_form test_expect 0 3 --expect-exit=3
-t pid1_expect_4_exit_3_gives_3 test_expect 3 3 -e 4
-t pid1_expect_3_and_5_exit_5_gives_0 test_expect 0 5 -e 3 -e 5
-t pid1_expect_3_and_5_exit_3_gives_0 test_expect 0 3 -e 3 -e 5
-t pid1_expect_3_and_5_exit_4_gives_4 test_expect 4 4 -e 3 -e 5
-t pid1_expect_255 test_expect 0 255 -e 255
-t pid1_expect_0_exit_0 test_expect 0 0 -e 0
-t pid1_expect_plain_init test_expect 0 3 --unshare none -e 3
-t pid1_expect_plain_init_other_code test_expect 3 3 --unshare none -e 4
-t expect_exit_env test_expect_env 3 3 0
-t expect_exit_env_other_code test_expect_env 3 5 5
-t pid1_expect_256_is_125 test_expect_bad -e 256
-t pid1_expect_negative_is_125 test_expect_bad -e -1
-t pid1_expect_empty_is_125 test_expect_bad -e ''
-t pid1_expect_trailing_junk_is_125 test_expect_bad -e 3x
-t cli_bad_expect_exit test_expect_bad -e abc
+t exit_expect_3_exit_3_gives_0 test_expect 0 3 -e 3
+t exit_expect_long_option test_expect 0 3 --expect-exit 3
+t exit_expect_long_equals_form test_expect 0 3 --expect-exit=3
+t exit_expect_4_exit_3_gives_3 test_expect 3 3 -e 4
+t exit_expect_3_and_5_exit_5_gives_0 test_expect 0 5 -e 3 -e 5
+t exit_expect_3_and_5_exit_3_gives_0 test_expect 0 3 -e 3 -e 5
+t exit_expect_3_and_5_exit_4_gives_4 test_expect 4 4 -e 3 -e 5
+t exit_expect_255 test_expect 0 255 -e 255
+t exit_expect_0_exit_0 test_expect 0 0 -e 0
+t exit_expect_plain_init test_expect 0 3 --unshare none -e 3
+t exit_expect_plain_init_other_code test_expect 3 3 --unshare none -e 4
+t exit_expect_env test_expect_env 3 3 0
+t exit_expect_env_other_code test_expect_env 3 5 5
+t exit_expect_256_is_125 test_expect_bad -e 256
+t exit_expect_negative_is_125 test_expect_bad -e -1
+t exit_expect_empty_is_125 test_expect_bad -e ''
+t exit_expect_trailing_junk_is_125 test_expect_bad -e 3x
+t exit_expect_bad_letters_125 test_expect_bad -e abc

@@ -64,10 +64,10 @@ test_subreaper() { # [PREFIX...] -- NESTINIT-OPTIONS...
     want_eq "zombies left under nestinit (pid $OUTER) 3s after 500 orphans" "$n" 0
 }
 
-t pid1_zombie_count_method_control test_zombie_count_control
-t pid1_subreaper_automatic_plain_init test_subreaper --
-t pid1_subreaper_short_option test_subreaper -- -s
-t pid1_subreaper_long_option test_subreaper -- --subreaper
-t pid1_subreaper_env test_subreaper env NESTINIT_SUBREAPER=1 --
+t reaping_subreaper_zombie_count_control test_zombie_count_control
+t reaping_subreaper_automatic_plain_init test_subreaper --
+t reaping_subreaper_short_option test_subreaper -- -s
+t reaping_subreaper_long_option test_subreaper -- --subreaper
+t reaping_subreaper_env test_subreaper env NESTINIT_SUBREAPER=1 --
 
 kill_tracked

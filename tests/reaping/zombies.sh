@@ -73,7 +73,7 @@ test_coalescing_race() {
     return 1
 }
 
-t pid1_reap_10000_orphans test_10000_orphans
-t fault_orphans_10000_under_usr1 test_orphans_under_usr1 10000
-t pid1_reap_coalescing_race_200 test_coalescing_race
+t reaping_10000_orphans test_10000_orphans
+t reaping_10000_orphans_under_usr1 test_orphans_under_usr1 10000
+t reaping_coalescing_race_200 test_coalescing_race
 kill_tracked

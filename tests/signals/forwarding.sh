@@ -96,12 +96,12 @@ for s in $(seq 1 31); do
     case $s in 9 | 17 | 19) ;; *) STD_SIGS="$STD_SIGS $s" ;; esac
 done
 
-t pid1_forward_signals_1_to_31 test_forward_list "$STD_SIGS"
-t pid1_forward_realtime_35_to_64 test_forward_list "$(seq 35 64)"
+t signals_forward_1_to_31 test_forward_list "$STD_SIGS"
+t signals_forward_realtime_35_to_64 test_forward_list "$(seq 35 64)"
 # 34 is glibc's SIGRTMIN: `kill -s RTMIN`, `docker kill --signal RTMIN`
-t pid1_forward_signal_34_glibc_rtmin test_forward_list 34
-t pid1_forward_signal_33 test_forward_list 33
-t pid1_forward_signal_32 test_forward_list 32
+t signals_forward_34_glibc_rtmin test_forward_list 34
+t signals_forward_33 test_forward_list 33
+t signals_forward_32 test_forward_list 32
 
 # kill -TERM 1 from inside the namespace reaches the payload
 test_kill_1_from_inside() {
@@ -116,7 +116,7 @@ test_kill_1_from_inside() {
     want_rc 0 && want_rec_pid2 || return 1
     want_eq "signals the payload got after kill -TERM 1" "$log" 15
 }
-t pid1_forward_kill_term_1_from_inside test_kill_1_from_inside
+t signals_forward_kill_term_1_from_inside test_kill_1_from_inside
 
 # 5000 USR1 as fast as kill(1) can send them, then TERM must still arrive: the
 # payload counts USR1, exits 7 on TERM and reports its pid
@@ -142,8 +142,8 @@ test_storm() { # COUNT [nestinit options]
     for p in "$OUTER" $inner $payload; do wait_gone "$p" 3 || bad="$bad $p"; done
     [ -z "$bad" ] || { WHY="still running 3 s after the run ended:$bad"; return 1; }
 }
-t fault_signal_storm_5000_usr1_then_term test_storm 5000
-t fault_signal_storm_5000_usr1_then_term_kill_group test_storm 5000 --kill-group
+t signals_forward_storm_5000_usr1_then_term test_storm 5000
+t signals_forward_storm_5000_usr1_then_term_kill_group test_storm 5000 --kill-group
 
 # ---------------------------------------------------------------- --rewrite
 
@@ -168,17 +168,17 @@ test_rewrite() {
     want_rc 0 && $pid2
 }
 
-t pid1_rewrite_usr1_usr2_names test_rewrite "10:12" "12 15" -r USR1:USR2
-t pid1_rewrite_10_12_numbers test_rewrite "10:12" "12 15" -r 10:12
-t sig_rewrite_long_numbers test_rewrite "10:12" "12 15" --rewrite 10:12
-t pid1_rewrite_long_sig_prefix test_rewrite "10:12" "12 15" --rewrite SIGUSR1:SIGUSR2
-t pid1_rewrite_to_0_drops test_rewrite "10:-" "15" -r USR1:0
-t pid1_rewrite_swap_is_not_chained test_rewrite "10:12 12:10" "12 10 15" -r USR1:USR2 -r USR2:USR1
-t pid1_rewrite_others_untouched test_rewrite "1:1 12:12" "1 12 15" -r USR1:0
-t sig_rewrite_env test_rewrite "10:12" "12 15" env NESTINIT_REWRITE=USR1:USR2 --
-t pid1_rewrite_env_list test_rewrite "10:- 1:12" "12 15" env NESTINIT_REWRITE=USR1:0,HUP:USR2 --
-t pid1_rewrite_plain_init test_rewrite "10:12" "12 15" --unshare none -r USR1:USR2
-t pid1_rewrite_plain_init_drop test_rewrite "10:- 1:1" "1 15" --unshare none -r 10:0
+t signals_rewrite_usr1_to_usr2 test_rewrite "10:12" "12 15" -r USR1:USR2
+t signals_rewrite_10_12_numbers test_rewrite "10:12" "12 15" -r 10:12
+t signals_rewrite_long_numbers test_rewrite "10:12" "12 15" --rewrite 10:12
+t signals_rewrite_long_sig_prefix test_rewrite "10:12" "12 15" --rewrite SIGUSR1:SIGUSR2
+t signals_rewrite_to_0_drops test_rewrite "10:-" "15" -r USR1:0
+t signals_rewrite_swap_is_not_chained test_rewrite "10:12 12:10" "12 10 15" -r USR1:USR2 -r USR2:USR1
+t signals_rewrite_others_untouched test_rewrite "1:1 12:12" "1 12 15" -r USR1:0
+t signals_rewrite_env test_rewrite "10:12" "12 15" env NESTINIT_REWRITE=USR1:USR2 --
+t signals_rewrite_env_list test_rewrite "10:- 1:12" "12 15" env NESTINIT_REWRITE=USR1:0,HUP:USR2 --
+t signals_rewrite_plain_init test_rewrite "10:12" "12 15" --unshare none -r USR1:USR2
+t signals_rewrite_plain_init_drop test_rewrite "10:- 1:1" "1 15" --unshare none -r 10:0
 
 test_rewrite_bad() { # OPTIONS...
     ni "$@" true && want_rc 125 && want_error
@@ -187,16 +187,16 @@ test_rewrite_bad_env() { # VALUE
     run env NESTINIT_REWRITE="$1" "$NESTINIT" true && want_rc 125 && want_error || return 1
     want_match "error line" "$ERR" NESTINIT_REWRITE
 }
-t pid1_rewrite_bad_no_colon test_rewrite_bad -r USR1
-t pid1_rewrite_bad_names test_rewrite_bad -r FOO:BAR
-t pid1_rewrite_bad_number_99 test_rewrite_bad -r 99:1
-t pid1_rewrite_bad_target_99 test_rewrite_bad -r USR1:99
-t pid1_rewrite_bad_empty_from test_rewrite_bad -r :USR1
-t pid1_rewrite_bad_empty_to test_rewrite_bad -r USR1:
-t pid1_rewrite_bad_kill test_rewrite_bad -r KILL:TERM
-t pid1_rewrite_bad_long test_rewrite_bad --rewrite USR1
-t cli_bad_rewrite_long test_rewrite_bad --rewrite USR1:NOTASIG
-t pid1_rewrite_bad_env test_rewrite_bad_env USR1
+t signals_rewrite_bad_no_colon test_rewrite_bad -r USR1
+t signals_rewrite_bad_names test_rewrite_bad -r FOO:BAR
+t signals_rewrite_bad_number_99 test_rewrite_bad -r 99:1
+t signals_rewrite_bad_target_99 test_rewrite_bad -r USR1:99
+t signals_rewrite_bad_empty_from test_rewrite_bad -r :USR1
+t signals_rewrite_bad_empty_to test_rewrite_bad -r USR1:
+t signals_rewrite_bad_kill test_rewrite_bad -r KILL:TERM
+t signals_rewrite_bad_long test_rewrite_bad --rewrite USR1
+t signals_rewrite_bad_long_unknown_target test_rewrite_bad --rewrite USR1:NOTASIG
+t signals_rewrite_bad_env test_rewrite_bad_env USR1
 
 # ---------------------------------------------------------------- --kill-group
 
@@ -265,13 +265,13 @@ test_kill_group() { # yes|no SIG NESTINIT-ARGS-BEFORE-DASHDASH...
     want_eq "the payload's record of $sig (one delivery)" "$(cat "$d/payload" 2>/dev/null)" payload
 }
 
-t pid1_kill_group_short test_kill_group yes TERM -- -g
-t pid1_kill_group_long test_kill_group yes USR1 -- --kill-group
-t sig_kill_group_env test_kill_group yes TERM env NESTINIT_KILL_GROUP=1 --
-t pid1_kill_group_plain_init test_kill_group yes USR1 -- --unshare none -g
-t pid1_no_kill_group_child_only test_kill_group no TERM --
-t pid1_no_kill_group_usr1_child_only test_kill_group no USR1 --
-t pid1_no_kill_group_plain_init test_kill_group no USR1 -- --unshare none
+t signals_kill_group_short test_kill_group yes TERM -- -g
+t signals_kill_group_long test_kill_group yes USR1 -- --kill-group
+t signals_kill_group_env test_kill_group yes TERM env NESTINIT_KILL_GROUP=1 --
+t signals_kill_group_plain_init test_kill_group yes USR1 -- --unshare none -g
+t signals_no_kill_group_payload_only test_kill_group no TERM --
+t signals_no_kill_group_usr1_payload_only test_kill_group no USR1 --
+t signals_no_kill_group_plain_init test_kill_group no USR1 -- --unshare none
 
 # A signal that reaches nestinit during setup, before the
 # payload has run at all, must still reach the payload's group with -g. The
@@ -306,7 +306,7 @@ test_kill_group_signal_during_setup() { # ROUNDS NESTINIT-OPTIONS...
     WHY="USR1 sent during setup never reached the payload in rounds:$lost of $rounds"
     return 1
 }
-t pid1_kill_group_signal_during_setup_plain_init test_kill_group_signal_during_setup 10 --unshare none -g
-t pid1_kill_group_signal_during_setup test_kill_group_signal_during_setup 10 -g
+t signals_kill_group_signal_during_setup_plain_init test_kill_group_signal_during_setup 10 --unshare none -g
+t signals_kill_group_signal_during_setup test_kill_group_signal_during_setup 10 -g
 
 kill_tracked

@@ -71,17 +71,17 @@ test_outer_killed() { # GC [PREFIX... --] NESTINIT-OPTIONS...
     [ "$killed" != "$OUTER" ] || want_rc 137
 }
 
-t sig_outer_sigkill_kills_all test_outer_killed dies
-t fault_outer_sigkill_unprivileged test_outer_killed dies "${AS_NOBODY[@]}" --
-t sig_outer_sigkill_kills_all_proc_bind test_outer_killed dies -- --proc bind
-t sig_outer_sigkill_no_pid_namespace_payload_dies test_outer_killed lives -- --unshare user,mount
-t sig_outer_sigkill_no_user_namespace_kills_all test_outer_killed dies -- --unshare pid,mount
-t sig_outer_sigkill_plain_init_payload_dies test_outer_killed lives -- --unshare none
-t sig_outer_sigkill_plain_init_pid1_kills_all test_outer_killed dies unshare -pf --mount-proc -- --unshare none
+t signals_outer_sigkill_kills_all test_outer_killed dies
+t signals_outer_sigkill_unprivileged_kills_all test_outer_killed dies "${AS_NOBODY[@]}" --
+t signals_outer_sigkill_kills_all_proc_bind test_outer_killed dies -- --proc bind
+t signals_outer_sigkill_no_pid_namespace_payload_dies test_outer_killed lives -- --unshare user,mount
+t signals_outer_sigkill_no_user_namespace_kills_all test_outer_killed dies -- --unshare pid,mount
+t signals_outer_sigkill_plain_init_payload_dies test_outer_killed lives -- --unshare none
+t signals_outer_sigkill_plain_init_pid1_kills_all test_outer_killed dies unshare -pf --mount-proc -- --unshare none
 if test_nouserns_control; then
-    t sig_outer_sigkill_fallback_plain_payload_dies test_outer_killed lives unshare -Ur sh -c "$NOUSERNS" x -- --fallback plain
+    t signals_outer_sigkill_fallback_plain_payload_dies test_outer_killed lives unshare -Ur sh -c "$NOUSERNS" x -- --fallback plain
 else
-    fail sig_outer_sigkill_fallback_plain_payload_dies "$WHY"
+    fail signals_outer_sigkill_fallback_plain_payload_dies "$WHY"
 fi
 
 # ---------------------------------------------------------------- SIGKILL of the inner or the payload
@@ -122,8 +122,8 @@ test_kill() { # VICTIM: INNER or PAYLOAD gets SIGKILL; the whole tree goes, stat
     want_rc 137
 }
 
-t fault_inner_sigkill_nothing_survives test_kill INNER
-t fault_payload_sigkill_137_namespace_gone test_kill PAYLOAD
+t signals_inner_sigkill_nothing_survives test_kill INNER
+t signals_payload_sigkill_137_namespace_gone test_kill PAYLOAD
 
 # ---------------------------------------------------------------- --pdeathsig
 
@@ -250,19 +250,19 @@ os.execv(sys.argv[1], sys.argv[1:])'
     want_eq "signals the payload got after the parent died before -p was set" "$log" 10
 }
 
-t pid1_pdeathsig_term_name test_pdeathsig_kills -p TERM
-t pid1_pdeathsig_number_long test_pdeathsig_kills --pdeathsig 15
-t pid1_pdeathsig_sig_prefix test_pdeathsig_kills -p SIGHUP
-t sig_pdeathsig test_pdeathsig_kills -p KILL
-t sig_pdeathsig_env test_pdeathsig_kills env NESTINIT_PDEATHSIG=KILL
-t pid1_pdeathsig_forwarded_to_payload test_pdeathsig_forwarded
-t pid1_pdeathsig_bad_name_125 test_pdeathsig_bad NOTASIG
-t pid1_pdeathsig_bad_number_125 test_pdeathsig_bad 99
-t pid1_pdeathsig_zero_125 test_pdeathsig_bad 0
+t signals_pdeathsig_term_name test_pdeathsig_kills -p TERM
+t signals_pdeathsig_number_long test_pdeathsig_kills --pdeathsig 15
+t signals_pdeathsig_sig_prefix test_pdeathsig_kills -p SIGHUP
+t signals_pdeathsig_kill test_pdeathsig_kills -p KILL
+t signals_pdeathsig_env test_pdeathsig_kills env NESTINIT_PDEATHSIG=KILL
+t signals_pdeathsig_forwarded_to_payload test_pdeathsig_forwarded
+t signals_pdeathsig_bad_name_125 test_pdeathsig_bad NOTASIG
+t signals_pdeathsig_bad_number_125 test_pdeathsig_bad 99
+t signals_pdeathsig_zero_125 test_pdeathsig_bad 0
 if command -v strace >/dev/null; then
-    t pid1_pdeathsig_parent_died_before_prctl test_pdeathsig_parent_died_before_prctl
+    t signals_pdeathsig_parent_died_before_prctl test_pdeathsig_parent_died_before_prctl
 else
-    skip pid1_pdeathsig_parent_died_before_prctl "strace not installed (apt-get install strace): it holds nestinit at the prctl"
+    skip signals_pdeathsig_parent_died_before_prctl "strace not installed (apt-get install strace): it holds nestinit at the prctl"
 fi
 
 kill_tracked

@@ -16,7 +16,7 @@ test_term_kills_payload() {
     bg_wait
     want_rc 143 && want_pid2 "$d"
 }
-t sig_term_uncaught_exit_143 test_term_kills_payload
+t signals_term_uncaught_exit_143 test_term_kills_payload
 
 # the payload exits 4 and leaves a helper that logs TERM and exits
 write_grace_payload() {
@@ -90,8 +90,8 @@ test_grace_leftover_ignores_term() {
     wait_gone "$pid" 1 || { WHY="leftover $pid still alive after nestinit exited"; return 1; }
 }
 
-t pid1_grace_terms_leftovers test_grace_terms
-t pid1_no_grace_no_term_for_leftovers test_no_grace_no_term
-t pid1_grace_sigkills_payload_ignoring_term test_grace_kills_payload
-t pid1_grace_waits_for_leftover_ignoring_term test_grace_leftover_ignores_term
+t signals_grace_terms_leftovers test_grace_terms
+t signals_no_grace_no_term_for_leftovers test_no_grace_no_term
+t signals_grace_sigkills_payload_ignoring_term test_grace_kills_payload
+t signals_grace_waits_for_leftover_ignoring_term test_grace_leftover_ignores_term
 kill_tracked

@@ -1,12 +1,13 @@
 #!/bin/bash
-# The payload inherits exactly the caller's signal
-# mask and dispositions; it keeps its cwd and inherited fds while both inits
-# chdir("/") and hold no fd >= 3; LISTEN_PID socket activation.
+# What the payload inherits from the caller: exactly its signal mask and
+# dispositions (blocked, ignored, realtime), its cwd and inherited fds (while
+# both inits chdir("/") and hold no fd >= 3), and socket activation's
+# LISTEN_PID, rewritten to the payload's pid when it named nestinit.
 . "$(dirname "$0")/../lib.sh"
 require_binary
 require_root
 
-# ---------------------------------------------------------------- 9. mask and dispositions
+# ---------------------------------------------------------------- mask and dispositions
 
 # launcher MODE CMD...: every disposition to SIG_DFL and an empty mask, then
 # MODE's blocks (b:N) and ignores (i:N), comma separated; then exec CMD.
@@ -75,7 +76,7 @@ t inherit_realtime_blocked_40_64 test_inherit "b:40,b:64,i:50" "$(mask_of 40 64)
 # 34: glibc's SIGRTMIN, one of the three musl keeps for itself
 t inherit_signal_34_blocked test_inherit "b:34" "$(mask_of 34)" "$(ign)"
 
-# ---------------------------------------------------------------- 12. hygiene
+# ---------------------------------------------------------------- cwd and fds
 
 # children_of PID: its child pids
 children_of() { local c; c=$(cat "/proc/$1/task/$1/children" 2>/dev/null); echo $c; }
@@ -163,7 +164,7 @@ t inherit_hygiene_cwd_and_fds test_hygiene
 t inherit_hygiene_cwd_and_fds_plain_init test_hygiene --unshare none
 t inherit_hygiene_info_file_fd_closed test_hygiene_info
 
-# ---------------------------------------------------------------- 13. LISTEN_PID
+# ---------------------------------------------------------------- LISTEN_PID
 
 # wrapper: LISTEN_PID=$$ (the pid nestinit will have) or OTHER, LISTEN_FDS=1, fd 3 open
 test_listen() { # ours|other WANT-MODE NESTINIT-OPTIONS...

@@ -1,7 +1,9 @@
 #!/bin/bash
-# A real pty as the controlling terminal: the payload's
-# process group is the terminal's foreground group, bash -m gets job control,
-# Ctrl-C ends a foreground loop (exit 130); no TTY is not an error.
+# Terminals: with a real pty as the controlling terminal the payload's process
+# group is the terminal's foreground group, bash -m gets job control, Ctrl-C
+# ends a foreground loop (exit 130) and reaches the payload's group directly,
+# Ctrl-Z stops a shell's job and `fg` resumes it (a session leader goes on);
+# no TTY, or a pty that is not the controlling terminal, is not an error.
 . "$(dirname "$0")/../lib.sh"
 require_binary
 require_root

@@ -1,18 +1,16 @@
 #!/bin/bash
-# Options stop at the first non-option, `--` is still
-# accepted, the payload's flags are its own; -e/--expect-exit.
+# Where nestinit's options end: at the first non-option or at `--`; what
+# follows (the payload's own flags, words that look like nestinit's options,
+# a command named like an option) is the payload's.
 . "$(dirname "$0")/../lib.sh"
 require_binary
 require_root
 
-# --- 1. arguments stop at the first non-option
-
-test_no_dashdash() {
-    ni sh -c 'exit 3' && want_rc 3 && want_no_stderr
-}
-
+# `--` before the command: the command runs, a later `--` and --version are
+# its arguments
 test_dashdash() {
-    ni -- sh -c 'exit 3' && want_rc 3 && want_no_stderr
+    ni -- sh -c 'printf "[%s]" "$@"; exit 3' x -- --version && want_rc 3 && want_no_stderr || return 1
+    want_eq "payload argv" "$OUT" "[--][--version]"
 }
 
 test_options_then_dashdash() {
@@ -29,10 +27,11 @@ test_payload_short_flag() {
     want_match "ls -g output" "$OUT" '^-rw'
 }
 
-# nestinit's own option letters after the command are the payload's arguments
+# nestinit's own options after the command (even invalid ones) are the
+# payload's arguments
 test_trailing_options_are_payload_args() {
-    ni sh -c 'printf "[%s]" "$0" "$@"; exit 3' -e 3 -g --grace 9 -- -v && want_rc 3 && want_no_stderr || return 1
-    want_eq "payload argv" "$OUT" "[-e][3][-g][--grace][9][--][-v]"
+    ni sh -c 'printf "[%s]" "$0" "$@"; exit 3' -e 3 -g --grace 9 --proc banana -h -- -v && want_rc 3 && want_no_stderr || return 1
+    want_eq "payload argv" "$OUT" "[-e][3][-g][--grace][9][--proc][banana][-h][--][-v]"
 }
 
 # with `--`, a command that looks like an option is the command
@@ -44,36 +43,16 @@ test_dashdash_then_dash_command() {
     want_eq "output of the command named -g" "$OUT" "ran:-e 1"
 }
 
-t pid1_args_no_dashdash_exit_3 test_no_dashdash
-t pid1_args_dashdash_exit_3 test_dashdash
-t pid1_args_options_then_dashdash test_options_then_dashdash
-t pid1_args_payload_ls_dash_g test_payload_short_flag
-t pid1_args_trailing_options_are_payload_args test_trailing_options_are_payload_args
-t pid1_args_dashdash_dash_named_command test_dashdash_then_dash_command
-
-# --- 5. -e/--expect-exit CODE, repeatable, 0-255
-
-test_expect() { # WANT CODE NESTINIT-OPTIONS...
-    local want=$1 code=$2; shift 2
-    ni "$@" sh -c "exit $code" && want_rc "$want" && want_no_stderr
+test_dashdash_version_is_command() {
+    # after --, "--version" is the command (not found), not the option
+    ni -- --version && want_rc 127 && want_error
 }
 
-test_expect_bad() { # OPTIONS...
-    ni "$@" sh -c 'exit 3' && want_rc 125 && want_error
-}
+t cli_args_dashdash_then_command test_dashdash
+t cli_args_options_then_dashdash test_options_then_dashdash
+t cli_args_payload_ls_dash_g test_payload_short_flag
+t cli_args_trailing_options_are_payload_args test_trailing_options_are_payload_args
+t cli_args_dashdash_dash_named_command test_dashdash_then_dash_command
+t cli_args_dashdash_version_is_command test_dashdash_version_is_command
 
-t pid1_expect_3_exit_3_gives_0 test_expect 0 3 -e 3
-t pid1_expect_4_exit_3_gives_3 test_expect 3 3 -e 4
-t pid1_expect_3_and_5_exit_5_gives_0 test_expect 0 5 -e 3 -e 5
-t pid1_expect_3_and_5_exit_3_gives_0 test_expect 0 3 -e 3 -e 5
-t pid1_expect_3_and_5_exit_4_gives_4 test_expect 4 4 -e 3 -e 5
-t pid1_expect_long_equals_form test_expect 0 3 --expect-exit=3
-t pid1_expect_255 test_expect 0 255 -e 255
-t pid1_expect_0_exit_0 test_expect 0 0 -e 0
-t pid1_expect_plain_init test_expect 0 3 --unshare none -e 3
-t pid1_expect_plain_init_other_code test_expect 3 3 --unshare none -e 4
-t pid1_expect_256_is_125 test_expect_bad -e 256
-t pid1_expect_negative_is_125 test_expect_bad -e -1
-t pid1_expect_empty_is_125 test_expect_bad -e ''
-t pid1_expect_trailing_junk_is_125 test_expect_bad -e 3x
 kill_tracked

@@ -71,16 +71,16 @@ test_env_bad() { # VAR=VALUE
     want_match "error line names the variable" "$ERR" "${1%%=*}"
 }
 
-t pid1_logs_stdout_empty_v test_stdout_empty -v
-t pid1_logs_stdout_empty_vvv test_stdout_empty -v -v -v
-t pid1_logs_stdout_is_payload_only test_payload_output_only
-t pid1_logs_default_silent test_default_silent
-t pid1_logs_v_adds_lines test_v_adds_lines
-t pid1_logs_vv_adds_lines test_vv_adds_lines
-t pid1_logs_env_verbose_2_like_vv test_env_verbose_2
-t pid1_logs_env_verbose_0_silent test_env_verbose_0
-t pid1_logs_env_verbose_garbage_125 test_env_bad NESTINIT_VERBOSE=loud
-t pid1_logs_env_verbose_too_big_125 test_env_bad NESTINIT_VERBOSE=9
+t cli_log_stdout_empty_v test_stdout_empty -v
+t cli_log_stdout_empty_vvv test_stdout_empty -v -v -v
+t cli_log_stdout_is_payload_only test_payload_output_only
+t cli_log_default_silent test_default_silent
+t cli_log_v_adds_lines test_v_adds_lines
+t cli_log_vv_adds_lines test_vv_adds_lines
+t cli_log_env_verbose_2_like_vv test_env_verbose_2
+t cli_log_env_verbose_0_silent test_env_verbose_0
+t cli_log_env_verbose_garbage_125 test_env_bad NESTINIT_VERBOSE=loud
+t cli_log_env_verbose_too_big_125 test_env_bad NESTINIT_VERBOSE=9
 
 # ---- -q and the /proc fallback warning in the emulated container (no new
 # pid namespace, the container's /proc)
@@ -113,17 +113,17 @@ test_emu_quiet_error_kept() {
 }
 
 if [ ! -x "$EMU" ] || ! command -v unshare >/dev/null || ! command -v setpriv >/dev/null; then
-    skip pid1_logs_emulated "mk/docker-like-proc.sh, unshare or setpriv missing"
+    skip cli_log_emulated_container "mk/docker-like-proc.sh, unshare or setpriv missing"
 else
-    t pid1_logs_bind_fallback_warns test_emu_warns env --
-    t pid1_logs_q_silences_bind_warning test_emu_quiet env -- -q
-    t pid1_logs_quiet_long_silences_bind_warning test_emu_quiet env -- --quiet
-    t pid1_logs_q_keeps_errors test_emu_quiet_error_kept
+    t cli_log_bind_fallback_warns test_emu_warns env --
+    t cli_log_q_silences_bind_warning test_emu_quiet env -- -q
+    t cli_log_quiet_long_silences_bind_warning test_emu_quiet env -- --quiet
+    t cli_log_q_keeps_errors test_emu_quiet_error_kept
     for v in 1 true yes TRUE; do
-        t "pid1_logs_env_quiet_${v}_silences" test_emu_quiet env NESTINIT_QUIET=$v --
+        t "cli_log_env_quiet_${v}_silences" test_emu_quiet env NESTINIT_QUIET=$v --
     done
     for v in 0 false no; do
-        t "pid1_logs_env_quiet_${v}_warns" test_emu_warns env NESTINIT_QUIET=$v --
+        t "cli_log_env_quiet_${v}_warns" test_emu_warns env NESTINIT_QUIET=$v --
     done
 fi
 
@@ -134,15 +134,15 @@ test_bool_ok() { # VAR VALUE
 }
 
 for v in 1 0 true false yes no; do
-    t "pid1_env_kill_group_$v" test_bool_ok NESTINIT_KILL_GROUP "$v"
+    t "cli_env_bool_kill_group_$v" test_bool_ok NESTINIT_KILL_GROUP "$v"
 done
-t pid1_env_subreaper_yes test_bool_ok NESTINIT_SUBREAPER yes
-t pid1_env_no_new_privs_true test_bool_ok NESTINIT_NO_NEW_PRIVS true
-t pid1_env_kill_group_maybe_125 test_env_bad NESTINIT_KILL_GROUP=maybe
-t pid1_env_kill_group_2_125 test_env_bad NESTINIT_KILL_GROUP=2
-t pid1_env_subreaper_garbage_125 test_env_bad NESTINIT_SUBREAPER=sure
-t pid1_env_quiet_garbage_125 test_env_bad NESTINIT_QUIET=maybe
-t pid1_env_no_new_privs_garbage_125 test_env_bad NESTINIT_NO_NEW_PRIVS=yess
+t cli_env_bool_subreaper_yes test_bool_ok NESTINIT_SUBREAPER yes
+t cli_env_bool_no_new_privs_true test_bool_ok NESTINIT_NO_NEW_PRIVS true
+t cli_env_bool_kill_group_maybe_125 test_env_bad NESTINIT_KILL_GROUP=maybe
+t cli_env_bool_kill_group_2_125 test_env_bad NESTINIT_KILL_GROUP=2
+t cli_env_bool_subreaper_garbage_125 test_env_bad NESTINIT_SUBREAPER=sure
+t cli_env_bool_quiet_garbage_125 test_env_bad NESTINIT_QUIET=maybe
+t cli_env_bool_no_new_privs_garbage_125 test_env_bad NESTINIT_NO_NEW_PRIVS=yess
 # ---- stderr whose reader is gone
 # nestinit's own log line then raises SIGPIPE in nestinit (its signals are
 # blocked): that signal is its own and must never reach the payload, and
@@ -200,10 +200,10 @@ test_stderr_reader_gone() { # COMMAND... (nestinit and its options, maybe behind
 }
 
 # a warning: user namespaces are off, --fallback plain warns and runs the payload
-t pid1_logs_stderr_gone_nouserns_control test_nouserns_control
-t pid1_logs_stderr_gone_warning test_stderr_reader_gone unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" --fallback plain
-t pid1_logs_stderr_gone_v test_stderr_reader_gone "$NESTINIT" -v
-t pid1_logs_stderr_gone_vv_bounded test_stderr_reader_gone "$NESTINIT" -v -v
-t pid1_logs_stderr_gone_plain_vv_bounded test_stderr_reader_gone "$NESTINIT" --unshare none -v -v
+t cli_log_stderr_gone_nouserns_control test_nouserns_control
+t cli_log_stderr_gone_warning test_stderr_reader_gone unshare -Ur sh -c "$NOUSERNS" x "$NESTINIT" --fallback plain
+t cli_log_stderr_gone_v test_stderr_reader_gone "$NESTINIT" -v
+t cli_log_stderr_gone_vv_bounded test_stderr_reader_gone "$NESTINIT" -v -v
+t cli_log_stderr_gone_plain_vv_bounded test_stderr_reader_gone "$NESTINIT" --unshare none -v -v
 
 kill_tracked

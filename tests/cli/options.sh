@@ -1,6 +1,7 @@
 #!/bin/bash
-# Command-line contract: version, help, usage errors (exit 125 + one error
-# line), option parsing stops at the command, environment variables, -q/-v.
+# The command line: --version, --help, usage errors (exit 125 and one error
+# line, escaped), missing and conflicting values, the environment twins and
+# which wins, stdio passed through, -q/-v. Where options end: arguments.sh.
 . "$(dirname "$0")/../lib.sh"
 require_binary
 
@@ -39,12 +40,7 @@ t cli_bad_map_value test_usage_error --map banana true
 t cli_bad_unshare_value test_usage_error --unshare user,banana true
 t cli_bad_fallback_value test_usage_error --fallback banana true
 t cli_missing_option_value test_usage_error --proc
-t cli_bad_rewrite_no_colon test_usage_error -r USR1 true
-t cli_bad_rewrite_names test_usage_error -r FOO:BAR true
-t cli_bad_rewrite_long test_usage_error --rewrite USR1:NOTASIG true
-t cli_bad_expect_exit test_usage_error -e abc true
 t cli_bad_grace test_usage_error --grace abc true
-t cli_bad_pdeathsig test_usage_error -p NOTASIG true
 t cli_env_garbage_proc test_env_usage_error NESTINIT_PROC=banana true
 t cli_env_garbage_map test_env_usage_error NESTINIT_MAP=banana true
 t cli_env_garbage_unshare test_env_usage_error NESTINIT_UNSHARE=banana true
@@ -150,20 +146,8 @@ test_stdio() {
     want_eq "stderr" "$ERR" "to-stderr"
 }
 
-test_options_stop() {
-    ni sh -c 'printf "[%s]" "$@"' x --proc banana -h && want_rc 0 || return 1
-    want_eq "payload argv" "$OUT" "[--proc][banana][-h]"
-}
 
-test_dashdash() {
-    ni -- sh -c 'printf "[%s]" "$@"' x -- --version && want_rc 0 || return 1
-    want_eq "payload argv" "$OUT" "[--][--version]"
-}
 
-test_dashdash_version_is_command() {
-    # after --, "--version" is the command (not found), not the option
-    ni -- --version && want_rc 127 && want_error
-}
 
 test_quiet() {
     ni -q sh -c 'echo hi' && want_rc 0 && want_no_stderr || return 1
@@ -249,9 +233,6 @@ t cli_hostname_implies_uts test_hostname_implies_uts
 t cli_info_fd_not_open_125 test_info_fd_closed
 t cli_info_file_bad_dir_125 test_info_file_bad_dir
 t cli_stdio_passthrough test_stdio
-t cli_options_stop_at_command test_options_stop
-t cli_dashdash_then_command test_dashdash
-t cli_dashdash_version_is_command test_dashdash_version_is_command
 t cli_quiet test_quiet
 t cli_verbose test_verbose
 t cli_env_proc_and_cmdline_wins test_env_proc

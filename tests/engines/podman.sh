@@ -40,7 +40,7 @@ else
     WANT_GID_MAP="0 0 4294967295"
 fi
 
-# ---------------------------------------------------------------- 8. default seccomp: bind /proc
+# ---------------------------------------------------------------- default seccomp: bind /proc
 
 # The modes every existing check runs in (MODE -> flags in MF): the default
 # (auto: container), an explicit --proc bind, and --cap-add SYS_ADMIN (auto:
@@ -171,7 +171,7 @@ test_proc_fd_isolation() {
     want_proc_fd_isolated "$PM" "$PM_LAST" "$m"
 }
 
-# ---------------------------------------------------------------- 9. podman run --init --init-path
+# ---------------------------------------------------------------- podman run --init --init-path
 
 test_init_path_entrypoint_cmd() {
     pm_run "${INIT[@]}" "$PLAIN"
@@ -206,7 +206,7 @@ test_init_path_unmask() {
     want_match "pid 1 of the payload's namespace" "$(kv init)" '^/run/podman-init -- /bin/sh -c echo pid'
 }
 
-# ---------------------------------------------------------------- 10. --check
+# ---------------------------------------------------------------- --check
 
 CHECK=(--entrypoint /nestinit "$IMG" --check)
 test_check_default() {

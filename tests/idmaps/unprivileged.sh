@@ -1,5 +1,9 @@
 #!/bin/bash
-# As an unprivileged user (uid/gid 65534 via setpriv): --map auto = root.
+# Id maps for an unprivileged caller (uid/gid 65534 via setpriv): --map auto
+# is root, --map full fails with 125, the outer stays unprivileged, /proc and
+# exit statuses still work; a caller that is root of a user namespace whose
+# map has 340 ranges (--map full/auto copy them, --user in the last range),
+# and a map longer than the kernel takes in one write (one clear error line).
 . "$(dirname "$0")/../lib.sh"
 require_binary
 require_root

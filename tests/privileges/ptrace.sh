@@ -83,12 +83,12 @@ test_fallback_plain() {
 test_unprivileged() { probe_run "${AS_NOBODY[@]}" :: -- 1 && want_refused ""; }
 test_unprivileged_no_pidns() { probe_run "${AS_NOBODY[@]}" :: --unshare user,mount -- parent grandparent && want_refused ""; }
 
-t pid1_ptrace_nested_pid1_refused test_nested
-t pid1_ptrace_nested_proc_bind_inner_and_outer_refused test_nested_bind
-t pid1_ptrace_no_pid_namespace_inits_refused test_no_pidns
-t pid1_ptrace_no_user_namespace_inits_refused test_no_userns
-t pid1_ptrace_plain_init_refused test_plain
-t pid1_ptrace_fallback_plain_refused test_fallback_plain
-t pid1_ptrace_unprivileged_pid1_refused test_unprivileged
-t pid1_ptrace_unprivileged_no_pid_namespace_refused test_unprivileged_no_pidns
+t privileges_ptrace_nested_pid1_refused test_nested
+t privileges_ptrace_nested_proc_bind_inner_and_outer_refused test_nested_bind
+t privileges_ptrace_no_pid_namespace_inits_refused test_no_pidns
+t privileges_ptrace_no_user_namespace_inits_refused test_no_userns
+t privileges_ptrace_plain_init_refused test_plain
+t privileges_ptrace_fallback_plain_refused test_fallback_plain
+t privileges_ptrace_unprivileged_pid1_refused test_unprivileged
+t privileges_ptrace_unprivileged_no_pid_namespace_refused test_unprivileged_no_pidns
 kill_tracked

@@ -54,15 +54,15 @@ test_kernel_fact() {
 
 # a broken emulation fails this and marks every test below as meaningless
 emulation_works() { test_emulation && return 0; EMU_OK=0; return 1; }
-t emu_container_setup emulation_works
-t emu_kernel_fact_fresh_procfs_refused test_kernel_fact
+t proc_container_setup emulation_works
+t proc_container_kernel_fact_fresh_procfs_refused test_kernel_fact
 if [ "$EMU_OK" != 1 ]; then
-    echo "########## EMULATED CONTAINER IS BROKEN: see emu_kernel_fact_fresh_procfs_refused ##########" >&2
+    echo "########## EMULATED CONTAINER IS BROKEN: see proc_container_kernel_fact_fresh_procfs_refused ##########" >&2
 fi
 
 need_emu() {
     [ "$EMU_OK" = 1 ] && return 0
-    WHY="emulated container is broken or does not reproduce the masked /proc (see emu_container_setup, emu_kernel_fact_fresh_procfs_refused)"
+    WHY="emulated container is broken or does not reproduce the masked /proc (see proc_container_setup, proc_container_kernel_fact_fresh_procfs_refused)"
     return 1
 }
 
@@ -488,36 +488,36 @@ test_check_fresh_refused() {
     want_match "--check result" "$OUT" '^result: the defaults would fail at step proc-fresh$'
 }
 
-t emu_tools_control_without_nestinit test_tools_control
-t emu_tools_container_proc test_tools ""
-t emu_tools_sysadmin_fresh test_tools "$SYSADMIN_CAPS"
-t emu_bind_breaks_tools test_bind_breaks_tools
-t emu_sysadmin_fresh_masks_carried test_sysadmin_fresh
-t emu_sysadmin_unmasked_nests test_sysadmin_unmasked
-t emu_unmasked_refused_125 test_unmasked_refused
-t emu_check_reports_route test_check_routes
-t emu_check_proc_fresh_same_verdict_as_run test_check_fresh_refused
-t emu_auto_gives_container_proc test_auto
-t emu_proc_bind_on_request test_bind_fallback
-t emu_default_is_auto test_default_is_auto
-t emu_fresh_fails_125 test_fresh_fails
-t emu_fresh_env_fails_125 test_fresh_env_fails
-t emu_bind_warns test_bind
-t emu_quiet_still_runs test_quiet_auto
-t emu_fd_isolation test_fd_isolation
-t emu_bind_fd_isolation test_fd_isolation --proc bind
-t emu_exit_status test_exit_status
-t emu_zombies_reaped test_zombies '[0-9]+'
-t emu_bind_zombies_reaped test_zombies 2 --proc bind
-t emu_unmasked_procfs_gives_fresh test_unmasked_fresh
-t emu_pid1_forwards_docker_stop_term test_pid1_forwards_term want_pid_self
-t emu_bind_pid1_forwards_docker_stop_term test_pid1_forwards_term want_pid2 --proc bind
-t emu_outer_reaps_exec_orphans test_outer_reaps_exec_orphans want_pid_self
-t emu_bind_outer_reaps_exec_orphans test_outer_reaps_exec_orphans want_pid2 --proc bind
-t emu_nested_nestinit test_nested_default
-t emu_bind_nested_nestinit test_nested
-t emu_nonroot_user test_nonroot_user_default
-t emu_bind_nonroot_user test_nonroot_user
-t emu_cap_drop_all_125 test_cap_drop_all
-t emu_cap_drop_all_fallback_plain test_cap_drop_all_plain
+t proc_container_tools_control_without_nestinit test_tools_control
+t proc_container_tools_container_proc test_tools ""
+t proc_container_tools_sysadmin_fresh test_tools "$SYSADMIN_CAPS"
+t proc_container_bind_breaks_tools test_bind_breaks_tools
+t proc_container_sysadmin_fresh_masks_carried test_sysadmin_fresh
+t proc_container_sysadmin_unmasked_nests test_sysadmin_unmasked
+t proc_container_unmasked_refused_125 test_unmasked_refused
+t proc_container_check_reports_route test_check_routes
+t proc_container_check_proc_fresh_same_verdict_as_run test_check_fresh_refused
+t proc_container_auto_gives_container_proc test_auto
+t proc_container_proc_bind_on_request test_bind_fallback
+t proc_container_default_is_auto test_default_is_auto
+t proc_container_fresh_fails_125 test_fresh_fails
+t proc_container_fresh_env_fails_125 test_fresh_env_fails
+t proc_container_bind_warns test_bind
+t proc_container_quiet_still_runs test_quiet_auto
+t proc_container_fd_isolation test_fd_isolation
+t proc_container_bind_fd_isolation test_fd_isolation --proc bind
+t proc_container_exit_status test_exit_status
+t proc_container_zombies_reaped test_zombies '[0-9]+'
+t proc_container_bind_zombies_reaped test_zombies 2 --proc bind
+t proc_container_unmasked_procfs_gives_fresh test_unmasked_fresh
+t proc_container_pid1_forwards_docker_stop_term test_pid1_forwards_term want_pid_self
+t proc_container_bind_pid1_forwards_docker_stop_term test_pid1_forwards_term want_pid2 --proc bind
+t proc_container_outer_reaps_exec_orphans test_outer_reaps_exec_orphans want_pid_self
+t proc_container_bind_outer_reaps_exec_orphans test_outer_reaps_exec_orphans want_pid2 --proc bind
+t proc_container_nested_nestinit test_nested_default
+t proc_container_bind_nested_nestinit test_nested
+t proc_container_nonroot_user test_nonroot_user_default
+t proc_container_bind_nonroot_user test_nonroot_user
+t proc_container_cap_drop_all_125 test_cap_drop_all
+t proc_container_cap_drop_all_fallback_plain test_cap_drop_all_plain
 kill_tracked

@@ -1,227 +1,312 @@
 #!/bin/bash
-# Signal forwarding (outer -> inner -> payload), --rewrite, --kill-group,
-# --grace, --pdeathsig, and the outer's death taking everything with it.
+# Signal forwarding (outer -> inner -> payload): every signal sent to the outer
+# reaches the payload, one at a time and in order (1-64 but KILL, STOP, CHLD);
+# kill -TERM 1 from inside; -r/--rewrite (and its bad values); -g/--kill-group,
+# also for a signal that arrives during setup; a storm of 5000 signals.
 . "$(dirname "$0")/../lib.sh"
 require_binary
 require_root
 
-# the contract's list, then other catchable signals ("every catchable signal")
-SIGS="TERM INT HUP USR1 USR2 QUIT ALRM WINCH PIPE CONT URG PWR"
+SIGREC=$HELPERS/sigrecord
+build_helper sigrecord || SIGREC=""
+STORM=""
+if build_helper h_storm; then STORM=$HELPERS/h_storm; else STORM_WHY=$WHY; fi
 
-# payload: trap each signal in $SIGS to append its name to $1/log; ready file;
-# exits 0 when $1/stop appears (bounded).
-write_trapper() { # DIR
-    cat >"$1/trapper.sh" <<'EOF'
-for s in TERM INT HUP USR1 USR2 QUIT ALRM WINCH PIPE CONT URG PWR; do
-    trap "echo $s >>\"$1/log\"" "$s"
-done
-echo $$ >"$1/pid"
-touch "$1/ready"
-i=0
-while [ ! -e "$1/stop" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done
-[ -e "$1/stop" ] && exit 0
-exit 99
-EOF
-}
+children() { local c; c=$(cat "/proc/$1/task/$1/children" 2>/dev/null); echo $c; }
 
-test_forward_all() {
-    local d s missing=""
-    d=$(newtmp)
-    write_trapper "$d"
-    bg_ni -- sh "$d/trapper.sh" "$d" || { WHY="outer pid not found"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
-    for s in $SIGS; do
-        kill -"$s" "$OUTER" 2>/dev/null || { missing="$missing $s(outer gone)"; break; }
-        wait_grep "$d/log" "^$s\$" 3 || missing="$missing $s"
-    done
-    touch "$d/stop"
-    bg_wait
-    SIG_LOG=$(cat "$d/log" 2>/dev/null)
-    SIG_MISSING=$missing
-    SIG_RC=$RC SIG_TIMED_OUT=$TIMED_OUT SIG_ERR=$ERR
-    want_pid2 "$d" || SIG_GENERAL=$WHY
-    return 0
-}
-
-# one run for all signals; one result line per signal
-SIG_LOG="" SIG_MISSING="" SIG_GENERAL="" SIG_RC=none SIG_TIMED_OUT=0 SIG_ERR="" WHY=""
-test_forward_all || SIG_GENERAL="$WHY"
-for s in $SIGS; do
-    if [ -n "$SIG_GENERAL" ]; then
-        fail "sig_forward_$s" "$SIG_GENERAL"
-    elif [ "${SIG_MISSING/ $s/}" = "$SIG_MISSING" ] && printf '%s\n' "$SIG_LOG" | grep -qx "$s"; then
-        pass "sig_forward_$s"
-    else
-        fail "sig_forward_$s" "payload did not record SIG$s sent to the outer (log: $SIG_LOG; stderr: $SIG_ERR)"
-    fi
-done
-if [ "$SIG_TIMED_OUT" = 0 ] && [ "$SIG_RC" = 0 ] && [ -z "$SIG_GENERAL" ]; then
-    pass sig_forward_survivable_exit_0
-else
-    fail sig_forward_survivable_exit_0 "after trapped signals the run ended with $SIG_RC (timed out: $SIG_TIMED_OUT), want 0; $SIG_GENERAL; stderr: $SIG_ERR"
-fi
-
-test_rewrite() { # nestinit options...
-    local d; d=$(newtmp)
-    write_trapper "$d"
-    bg_ni "$@" sh "$d/trapper.sh" "$d" || { WHY="outer pid not found"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
-    kill -USR1 "$OUTER"
-    wait_grep "$d/log" . 3
-    # control: WINCH, forwarded as it is, after USR1 was handled; a second
-    # (wrong) delivery for USR1 would reach the payload before it
-    kill -WINCH "$OUTER"
-    wait_grep "$d/log" '^WINCH$' 3
-    touch "$d/stop"
-    bg_wait
-    want_rc 0 && want_pid2 "$d" || return 1
-    want_eq "signals the payload got for USR1, then the WINCH control" "$(fields "$(cat "$d/log" 2>/dev/null)")" "USR2 WINCH"
-}
-
-test_term_kills_payload() {
-    local d; d=$(newtmp)
-    bg_ni -- sh -c 'echo $$ >"$1/pid"; touch "$1/ready"; i=0; while [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done; exit 99' x "$d" ||
-        { WHY="outer pid not found"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
-    kill -TERM "$OUTER"
-    bg_wait
-    want_rc 143 && want_pid2 "$d"
-}
-
-# payload sh in the foreground and a background sh child in the same process
-# group; both log TERM. The payload keeps running after its trap fires, and
-# then sends the child WINCH, a control the child logs: a TERM for the child
-# (a group delivery) was sent before it and, lower in number, is trapped first.
-write_group() {
-    cat >"$1/group.sh" <<'EOF'
-sh -c 'trap "echo child >>\"$1/log\"; exit 0" TERM; trap "echo control >>\"$1/log\"" WINCH; touch "$1/child-ready"
-       i=0; while [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done' x "$1" &
-child=$!
-trap 'echo payload >>"$1/log"; kill -WINCH $child 2>/dev/null' TERM
-i=0; while [ ! -e "$1/child-ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
-echo $$ >"$1/pid"
-touch "$1/ready"
-i=0; while [ ! -e "$1/stop" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done
-exit 0
-EOF
-}
-
-test_kill_group() { # yes|no nestinit-options...
-    local want=$1 d; shift
-    d=$(newtmp)
-    write_group "$d"
-    bg_ni "$@" sh "$d/group.sh" "$d" || { WHY="outer pid not found"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready"; touch "$d/stop"; bg_wait; return 1; }
-    kill -TERM "$OUTER"
-    wait_grep "$d/log" '^payload$' 3
-    if [ "$want" = yes ]; then wait_grep "$d/log" '^child$' 3; else wait_grep "$d/log" '^control$' 3; fi
-    local log; log=$(grep -v '^control$' "$d/log" 2>/dev/null | sort | tr '\n' ' ')
-    local control; control=$(grep -c '^control$' "$d/log" 2>/dev/null)
-    touch "$d/stop"
-    bg_wait
-    want_rc 0 && want_pid2 "$d" || return 1
-    if [ "$want" = yes ]; then
-        want_eq "TERM received by" "$(fields "$log")" "child payload"
-    else
-        want_eq "the child's WINCH control (sent after the payload's TERM)" "$control" 1 || return 1
-        want_eq "TERM received by" "$(fields "$log")" "payload"
-    fi
-}
-
-test_grace() {
-    # the payload exits at once, leaving a child that needs TERM to finish:
-    # with --grace 5 it gets TERM and nestinit returns as soon as it is gone
-    local d; d=$(newtmp)
-    cat >"$d/child.sh" <<'EOF2'
-trap 'echo graced >>"$1/log"; exit 0' TERM
-touch "$1/child-ready"
-i=0; while [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
-EOF2
-    cat >"$d/grace.sh" <<'EOF2'
-sh "$1/child.sh" "$1" &
-i=0; while [ ! -e "$1/child-ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
-exit 4
-EOF2
-    ni --grace 5 sh "$d/grace.sh" "$d"
-    want_rc 4 || return 1
-    want_eq "leftover child log" "$(cat "$d/log" 2>/dev/null)" graced || return 1
-    [ "$ELAPSED_MS" -lt 4000 ] || { WHY="took ${ELAPSED_MS}ms: waited for the whole grace period instead of the child"; return 1; }
-}
-
-# SIGKILL of the outer: the payload never outlives it.
-# The payload starts a grandchild (sleep TOKEN1), then execs sleep TOKEN2;
-# both are found from here by their command lines. GC says what happens to
-# the grandchild: "dies" where a pid namespace ends with its pid 1 (nestinit's
-# inner, or nestinit itself as pid 1), "lives" where there is none: it is
-# reparented and keeps running (README, "As a pid 1").
-test_outer_killed() { # GC [PREFIX... --] NESTINIT-OPTIONS...
-    local gc_want=$1 d token payload gc killed end; shift
-    d=$(newtmp)
-    token=$((RANDOM % 9000 + 1000)).$$
+# ---------------------------------------------------------------- sigrecord runs
+# rec_start DIR [PREFIX... --] NESTINIT-OPTIONS... : start nestinit with the
+# sigrecord payload (log DIR/log, ready DIR/ready, stop DIR/stop); wait until ready.
+rec_start() {
+    local d=$1; shift
+    REC_D=$d
+    [ -n "$SIGREC" ] || { WHY="cannot build tests/helpers/sigrecord.c: $HELPER_ERR"; return 1; }
     case " $* " in *" -- "*) ;; *) set -- -- "$@" ;; esac
-    bg_ni "$@" sh -c 'sleep "${2}1" & touch "$1/ready"; exec sleep "${2}2"' x "$d" "$token" ||
-        { WHY="outer pid not found"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready; $(cat "$BG_ERR")"; return 1; }
-    end=$(($(now_ms) + 3000))
-    while [ -z "${payload:-}" ] || [ -z "${gc:-}" ]; do
-        payload=$(pgrep -f -x "sleep ${token}2") gc=$(pgrep -f -x "sleep ${token}1")
-        [ "$(now_ms)" -ge "$end" ] && break
+    bg_ni "$@" "$SIGREC" "$d/log" "$d/ready" "$d/stop" || { WHY="outer pid not found"; return 1; }
+    if ! wait_file "$d/ready" 10; then
+        touch "$d/stop"; bg_wait
+        WHY="payload never ready (rc $RC); stderr: $ERR"
+        return 1
+    fi
+    : >>"$d/log"
+}
+
+# rec_log: the recorded signal numbers, space separated
+rec_log() { fields "$(cat "$REC_D/log" 2>/dev/null)"; }
+
+# rec_send SIG WANT: send SIG to the outer, wait until WANT (a number, or "-"
+# for nothing) is the last line of the log; adds to REC_MISSING on failure
+rec_send() {
+    local sig=$1 want=$2
+    if ! alive "$OUTER"; then REC_MISSING="$REC_MISSING $sig(outer gone)"; return 1; fi
+    kill -"$sig" "$OUTER" 2>/dev/null || { REC_MISSING="$REC_MISSING $sig(kill failed)"; return 1; }
+    [ "$want" = - ] && return 0
+    rec_wait "$want" 3 || { REC_MISSING="$REC_MISSING $sig"; return 1; }
+}
+
+# rec_wait NUMBER SECONDS: wait for NUMBER in the log; gives up early when the
+# outer is gone
+rec_wait() {
+    local end=$(($(now_ms) + $2 * 1000))
+    until grep -qx -- "$1" "$REC_D/log" 2>/dev/null; do
+        if [ "$(now_ms)" -ge "$end" ] || ! alive "$OUTER"; then
+            sleep 0.05
+            grep -qx -- "$1" "$REC_D/log" 2>/dev/null
+            return
+        fi
         sleep 0.01
     done
-    track "$payload" "$gc"
-    [ -n "$payload" ] && [ -n "$gc" ] || { WHY="payload ($payload) or grandchild ($gc) not found"; return 1; }
-    # the process to kill: the outer; under `unshare -pf` its child, pid 1 there
-    killed=$OUTER
-    [ "$(cat "/proc/$OUTER/comm")" = unshare ] && killed=$(first_child "$OUTER" 2)
-    want_eq "the process to kill" "$(cat "/proc/$killed/comm")" nestinit || return 1
-    kill -KILL "$killed"
-    wait_gone "$killed" 2 || { WHY="nestinit still alive after SIGKILL"; return 1; }
-    wait_gone "$payload" 2 || { WHY="payload $payload still alive 2s after nestinit was SIGKILLed ($*)"; return 1; }
-    if [ "$gc_want" = dies ]; then
-        wait_gone "$gc" 2 || { WHY="grandchild $gc still alive 2s after nestinit was SIGKILLed ($*)"; return 1; }
-    else
-        alive "$gc" || { WHY="grandchild $gc died with nestinit ($*); README says it lives on here"; return 1; }
-        kill -KILL "$gc"
-    fi
+}
+
+# rec_finish: stop the payload and collect; RC must be 0 and the payload pid 2
+rec_finish() {
+    touch "$REC_D/stop"
     bg_wait
 }
 
-test_pdeathsig() { # option|env: the parent (sh) of `nestinit -p KILL` (or with
-    # NESTINIT_PDEATHSIG=KILL) gets SIGKILL: the outer must die with it
-    local d parent outer env="" opt="-p KILL"
-    [ "$1" = env ] && env="NESTINIT_PDEATHSIG=KILL " opt=""
-    d=$(newtmp)
-    spawn "$d/out" "$d/err" sh -c "$env"'"$1" '"$opt"' sh -c "touch \"$2/ready\"; exec sleep 1000" & echo $! >"$2/outer"; wait' \
-        x "$NESTINIT" "$d" || { WHY="could not start"; return 1; }
-    wait_file "$d/ready" 10 || { WHY="payload never ready"; return 1; }
-    outer=$(cat "$d/outer"); parent=$(pgrep -o -P "$BG_TPID")
-    track "$outer"
-    want_eq "outer's parent" "$(awk '/^PPid:/ { print $2 }' /proc/"$outer"/status)" "$parent" || return 1
-    kill -KILL "$parent"
-    wait_gone "$outer" 2 || { WHY="outer $outer still alive 2s after its parent died (${env}${opt})"; return 1; }
-    wait "$BG_WPID"
-    return 0
+want_rec_pid2() {
+    local p; p=$(sed -n 's/^pid=//p' "$REC_D/ready" 2>/dev/null)
+    want_eq "payload pid" "$p" 2
 }
 
-t sig_rewrite_usr1_to_usr2 test_rewrite -- -r USR1:USR2
-t sig_rewrite_long_numbers test_rewrite -- --rewrite 10:12
-t sig_rewrite_env test_rewrite env NESTINIT_REWRITE=USR1:USR2 --
-t sig_term_uncaught_exit_143 test_term_kills_payload
-t sig_kill_group test_kill_group yes -- -g
-t sig_kill_group_env test_kill_group yes env NESTINIT_KILL_GROUP=1 --
-t sig_no_kill_group_payload_only test_kill_group no --
-t sig_grace_terms_leftovers test_grace
-t sig_outer_sigkill_kills_all test_outer_killed dies
-t sig_outer_sigkill_kills_all_proc_bind test_outer_killed dies -- --proc bind
-t sig_outer_sigkill_no_pid_namespace_payload_dies test_outer_killed lives -- --unshare user,mount
-t sig_outer_sigkill_no_user_namespace_kills_all test_outer_killed dies -- --unshare pid,mount
-t sig_outer_sigkill_plain_init_payload_dies test_outer_killed lives -- --unshare none
-t sig_outer_sigkill_plain_init_pid1_kills_all test_outer_killed dies unshare -pf --mount-proc -- --unshare none
-if test_nouserns_control; then
-    t sig_outer_sigkill_fallback_plain_payload_dies test_outer_killed lives unshare -Ur sh -c "$NOUSERNS" x -- --fallback plain
-else
-    fail sig_outer_sigkill_fallback_plain_payload_dies "$WHY"
-fi
-t sig_pdeathsig test_pdeathsig option
-t sig_pdeathsig_env test_pdeathsig env
+
+# ---------------------------------------------------------------- every signal
+
+# sends every signal in LIST, one at a time, each waited for; the log must be
+# exactly LIST, in order, the run end with 0 and the payload be pid 2
+test_forward_list() { # LIST (numbers)
+    local list=$1 s d
+    d=$(newtmp)
+    rec_start "$d" || return 1
+    REC_MISSING=""
+    for s in $list; do
+        rec_send "$s" "$s" || { case $REC_MISSING in *gone*) break ;; esac; }
+        [ "$(echo "$REC_MISSING" | wc -w)" -ge 4 ] && break
+    done
+    local log; log=$(rec_log)
+    local alive_after=yes; alive "$OUTER" || alive_after=no
+    rec_finish
+    [ -z "$REC_MISSING" ] || { WHY="signals not recorded by the payload:$REC_MISSING (outer alive after: $alive_after; rc $RC; log: $log; stderr: $ERR)"; return 1; }
+    want_eq "signals recorded, in order" "$log" "$(fields "$list")" || return 1
+    want_rc 0 && want_rec_pid2
+}
+
+STD_SIGS=""
+for s in $(seq 1 31); do
+    case $s in 9 | 17 | 19) ;; *) STD_SIGS="$STD_SIGS $s" ;; esac
+done
+
+t signals_forward_1_to_31 test_forward_list "$STD_SIGS"
+t signals_forward_realtime_35_to_64 test_forward_list "$(seq 35 64)"
+# 34 is glibc's SIGRTMIN: `kill -s RTMIN`, `docker kill --signal RTMIN`
+t signals_forward_34_glibc_rtmin test_forward_list 34
+t signals_forward_33 test_forward_list 33
+t signals_forward_32 test_forward_list 32
+
+# kill -TERM 1 from inside the namespace reaches the payload
+test_kill_1_from_inside() {
+    local d; d=$(newtmp)
+    [ -n "$SIGREC" ] || { WHY="cannot build sigrecord: $HELPER_ERR"; return 1; }
+    bg_ni -- "$SIGREC" "$d/log" "$d/ready" "$d/stop" --kill1 15 || { WHY="outer pid not found"; return 1; }
+    REC_D=$d
+    wait_file "$d/ready" 10 || { touch "$d/stop"; bg_wait; WHY="payload never ready; stderr: $ERR"; return 1; }
+    rec_wait 15 3
+    local log; log=$(rec_log)
+    rec_finish
+    want_rc 0 && want_rec_pid2 || return 1
+    want_eq "signals the payload got after kill -TERM 1" "$log" 15
+}
+t signals_forward_kill_term_1_from_inside test_kill_1_from_inside
+
+# 5000 USR1 as fast as kill(1) can send them, then TERM must still arrive: the
+# payload counts USR1, exits 7 on TERM and reports its pid
+test_storm() { # COUNT [nestinit options]
+    [ -n "$STORM" ] || { WHY="$STORM_WHY"; return 1; }
+    local n=$1 d i sent=0; shift
+    d=$(newtmp)
+    bg_ni -- "$@" "$STORM" count "$d" || { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { WHY="payload never ready; stderr: $(cat "$BG_ERR")"; bg_wait; return 1; }
+    local inner payload; inner=$(children "$OUTER"); payload=$(children "$inner")
+    for ((i = 0; i < n; i++)); do
+        kill -USR1 "$OUTER" 2>/dev/null || break
+        sent=$((sent + 1))
+    done
+    if ! alive "$OUTER"; then bg_wait; WHY="outer died during the storm after $sent USR1 (rc $RC): $ERR"; return 1; fi
+    kill -TERM "$OUTER"
+    bg_wait
+    want_rc 7 || return 1
+    want_match "payload report" "$OUT" '^usr1=[0-9]+ pid=2$' || return 1
+    local got=${OUT#usr1=}; got=${got%% *}
+    [ "$got" -ge 1 ] || { WHY="the payload counted no USR1 of $sent sent"; return 1; }
+    local p bad=""
+    for p in "$OUTER" $inner $payload; do wait_gone "$p" 3 || bad="$bad $p"; done
+    [ -z "$bad" ] || { WHY="still running 3 s after the run ended:$bad"; return 1; }
+}
+t signals_forward_storm_5000_usr1_then_term test_storm 5000
+t signals_forward_storm_5000_usr1_then_term_kill_group test_storm 5000 --kill-group
+
+# ---------------------------------------------------------------- --rewrite
+
+# test_rewrite "SENT:WANT ..." EXPECTED-LOG NESTINIT-ARGS... ; WANT "-" = dropped.
+# TERM (15) is sent last as a control: a signal number above the rewritten
+# ones, so any stray delivery of an earlier signal (a second, wrong one for a
+# rewritten signal) is dequeued (lowest first) before it. The payload is pid 2
+# unless there is no pid namespace (--unshare none).
+test_rewrite() {
+    local pairs=$1 expected=$2 p d pid2=want_rec_pid2; shift 2
+    case " $* " in *" none "*) pid2=true ;; esac
+    d=$(newtmp)
+    rec_start "$d" "$@" || return 1
+    REC_MISSING=""
+    for p in $pairs 15:15; do
+        rec_send "${p%%:*}" "${p#*:}"
+    done
+    local log; log=$(rec_log)
+    rec_finish
+    [ -z "$REC_MISSING" ] || { WHY="not recorded:$REC_MISSING (log: $log; stderr: $ERR)"; return 1; }
+    want_eq "signals the payload got" "$log" "$expected" || return 1
+    want_rc 0 && $pid2
+}
+
+t signals_rewrite_usr1_to_usr2 test_rewrite "10:12" "12 15" -r USR1:USR2
+t signals_rewrite_10_12_numbers test_rewrite "10:12" "12 15" -r 10:12
+t signals_rewrite_long_numbers test_rewrite "10:12" "12 15" --rewrite 10:12
+t signals_rewrite_long_sig_prefix test_rewrite "10:12" "12 15" --rewrite SIGUSR1:SIGUSR2
+t signals_rewrite_to_0_drops test_rewrite "10:-" "15" -r USR1:0
+t signals_rewrite_swap_is_not_chained test_rewrite "10:12 12:10" "12 10 15" -r USR1:USR2 -r USR2:USR1
+t signals_rewrite_others_untouched test_rewrite "1:1 12:12" "1 12 15" -r USR1:0
+t signals_rewrite_env test_rewrite "10:12" "12 15" env NESTINIT_REWRITE=USR1:USR2 --
+t signals_rewrite_env_list test_rewrite "10:- 1:12" "12 15" env NESTINIT_REWRITE=USR1:0,HUP:USR2 --
+t signals_rewrite_plain_init test_rewrite "10:12" "12 15" --unshare none -r USR1:USR2
+t signals_rewrite_plain_init_drop test_rewrite "10:- 1:1" "1 15" --unshare none -r 10:0
+
+test_rewrite_bad() { # OPTIONS...
+    ni "$@" true && want_rc 125 && want_error
+}
+test_rewrite_bad_env() { # VALUE
+    run env NESTINIT_REWRITE="$1" "$NESTINIT" true && want_rc 125 && want_error || return 1
+    want_match "error line" "$ERR" NESTINIT_REWRITE
+}
+t signals_rewrite_bad_no_colon test_rewrite_bad -r USR1
+t signals_rewrite_bad_names test_rewrite_bad -r FOO:BAR
+t signals_rewrite_bad_number_99 test_rewrite_bad -r 99:1
+t signals_rewrite_bad_target_99 test_rewrite_bad -r USR1:99
+t signals_rewrite_bad_empty_from test_rewrite_bad -r :USR1
+t signals_rewrite_bad_empty_to test_rewrite_bad -r USR1:
+t signals_rewrite_bad_kill test_rewrite_bad -r KILL:TERM
+t signals_rewrite_bad_long test_rewrite_bad --rewrite USR1
+t signals_rewrite_bad_long_unknown_target test_rewrite_bad --rewrite USR1:NOTASIG
+t signals_rewrite_bad_env test_rewrite_bad_env USR1
+
+# ---------------------------------------------------------------- --kill-group
+
+# payload: a background grandchild (a sh loop, SIG at its default: it dies of
+# it) in the payload's process group; the payload traps SIG (writes
+# DIR/payload), waits for the grandchild and records its wait status, exits 7.
+# The grandchild writes DIR/gc when it ends normally (DIR/stop appeared).
+# WINCH, the control a test sends after SIG, makes the payload write
+# DIR/control. The payload polls (kill -0) rather than `wait`, which a trap
+# would cut short; sh reaps the grandchild meanwhile and keeps its status.
+write_group_payload() { # DIR (the script takes DIR SIG)
+    cat >"$1/g.sh" <<'EOS'
+d=$1 sig=$2
+sh -c 'i=0; while [ ! -e "$1/stop" ] && [ $i -lt 1000 ]; do sleep 0.02; i=$((i+1)); done; echo finished >"$1/gc"' x "$d" &
+gc=$!
+trap 'echo payload >>"$d/payload"' "$sig"
+trap 'echo control >"$d/control"' WINCH
+echo $$ >"$d/pid"
+touch "$d/ready"
+while kill -0 $gc 2>/dev/null; do sleep 0.02; done
+wait $gc
+echo "gcstatus=$?" >"$d/status"
+exit 7
+EOS
+}
+
+# SIG to the outer: with --kill-group the payload (its trap) and the
+# grandchild (killed: wait status 128+N) both get it; without, the payload
+# alone, and the grandchild ends normally once DIR/stop appears.
+test_kill_group() { # yes|no SIG NESTINIT-ARGS-BEFORE-DASHDASH...
+    local want=$1 sig=$2 d pid2=want_pid2 num; shift 2
+    num=$(kill -l "$sig")
+    case " $* " in *" none "*) pid2=true ;; esac # plain init: no pid namespace
+    d=$(newtmp)
+    write_group_payload "$d"
+    bg_ni "$@" sh "$d/g.sh" "$d" "$sig" || { WHY="outer pid not found"; return 1; }
+    wait_file "$d/ready" 10 || { touch "$d/stop"; bg_wait; WHY="payload never ready; stderr: $ERR"; return 1; }
+    kill -"$sig" "$OUTER"
+    if [ "$want" = yes ]; then
+        if ! wait_file "$d/status" 3; then
+            touch "$d/stop"; bg_wait
+            WHY="grandchild still running 3s after $sig with --kill-group (rc $RC; stderr $ERR)"
+            return 1
+        fi
+        bg_wait
+        want_rc 7 && $pid2 "$d" || return 1
+        want_eq "grandchild's wait status (killed by $sig = $((128 + num)))" "$(cat "$d/status")" "gcstatus=$((128 + num))" || return 1
+        [ ! -e "$d/gc" ] || { WHY="grandchild ended normally, it should have died of $sig"; return 1; }
+    else
+        # control: WINCH goes to the payload alone, after SIG was handled (a
+        # group delivery of SIG would have ended the grandchild by then)
+        kill -WINCH "$OUTER"
+        wait_file "$d/control" 3 || { touch "$d/stop"; bg_wait; WHY="the WINCH control never reached the payload (rc $RC; stderr $ERR)"; return 1; }
+        if [ -e "$d/status" ]; then
+            touch "$d/stop"; bg_wait
+            WHY="grandchild ended after $sig without --kill-group: $(cat "$d/status")"
+            return 1
+        fi
+        alive "$OUTER" || { touch "$d/stop"; bg_wait; WHY="nestinit gone after $sig (rc $RC)"; return 1; }
+        touch "$d/stop"
+        bg_wait
+        want_rc 7 && $pid2 "$d" || return 1
+        want_eq "grandchild's wait status" "$(cat "$d/status" 2>/dev/null)" "gcstatus=0" || return 1
+        want_eq "grandchild's own record" "$(cat "$d/gc" 2>/dev/null)" finished || return 1
+    fi
+    want_eq "the payload's record of $sig (one delivery)" "$(cat "$d/payload" 2>/dev/null)" payload
+}
+
+t signals_kill_group_short test_kill_group yes TERM -- -g
+t signals_kill_group_long test_kill_group yes USR1 -- --kill-group
+t signals_kill_group_env test_kill_group yes TERM env NESTINIT_KILL_GROUP=1 --
+t signals_kill_group_plain_init test_kill_group yes USR1 -- --unshare none -g
+t signals_no_kill_group_payload_only test_kill_group no TERM --
+t signals_no_kill_group_usr1_payload_only test_kill_group no USR1 --
+t signals_no_kill_group_plain_init test_kill_group no USR1 -- --unshare none
+
+# A signal that reaches nestinit during setup, before the
+# payload has run at all, must still reach the payload's group with -g. The
+# signal is made pending before nestinit starts (blocked, sent to itself,
+# then exec: the pending set and mask survive execve, signal(7)), so the loop
+# dequeues it right after the fork: deterministic, no sleep. With only the
+# child calling setpgid, kill(-pid) found no such group (ESRCH) and the signal
+# was lost while the log said it was forwarded.
+PENDING_EXEC='import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+os.kill(os.getpid(), signal.SIGUSR1)
+os.execv(sys.argv[1], sys.argv[1:])'
+
+test_kill_group_signal_during_setup() { # ROUNDS NESTINIT-OPTIONS...
+    local rounds=$1 i d lost=""; shift
+    [ -n "$SIGREC" ] || { WHY="cannot build sigrecord: $HELPER_ERR"; return 1; }
+    for i in $(seq 1 "$rounds"); do
+        d=$(newtmp)
+        REC_D=$d
+        bg_ni "$PY" -c "$PENDING_EXEC" -- "$@" -vv -- "$SIGREC" "$d/log" "$d/ready" "$d/stop" ||
+            { WHY="round $i: outer pid not found"; return 1; }
+        wait_file "$d/ready" 10 || { touch "$d/stop"; bg_wait; WHY="round $i: payload never ready; stderr: $ERR"; return 1; }
+        rec_wait 10 3 || lost="$lost $i"
+        rec_finish
+        want_rc 0 || { WHY="round $i: $WHY"; return 1; }
+        if [ -n "$lost" ] && printf '%s\n' "$ERR" | grep -q 'forwarded signal 10 to group'; then
+            WHY="round $i: USR1 never reached the payload, yet the log says: $(printf '%s\n' "$ERR" | grep 'signal 10')"
+            return 1
+        fi
+    done
+    [ -z "$lost" ] && return 0
+    WHY="USR1 sent during setup never reached the payload in rounds:$lost of $rounds"
+    return 1
+}
+t signals_kill_group_signal_during_setup_plain_init test_kill_group_signal_during_setup 10 --unshare none -g
+t signals_kill_group_signal_during_setup test_kill_group_signal_during_setup 10 -g
+
 kill_tracked

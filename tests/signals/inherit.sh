@@ -1,12 +1,13 @@
 #!/bin/bash
-# The payload inherits exactly the caller's signal
-# mask and dispositions; it keeps its cwd and inherited fds while both inits
-# chdir("/") and hold no fd >= 3; LISTEN_PID socket activation.
+# What the payload inherits from the caller: exactly its signal mask and
+# dispositions (blocked, ignored, realtime), its cwd and inherited fds (while
+# both inits chdir("/") and hold no fd >= 3), and socket activation's
+# LISTEN_PID, rewritten to the payload's pid when it named nestinit.
 . "$(dirname "$0")/../lib.sh"
 require_binary
 require_root
 
-# ---------------------------------------------------------------- 9. mask and dispositions
+# ---------------------------------------------------------------- mask and dispositions
 
 # launcher MODE CMD...: every disposition to SIG_DFL and an empty mask, then
 # MODE's blocks (b:N) and ignores (i:N), comma separated; then exec CMD.
@@ -64,18 +65,18 @@ LAUNCH_ENV_IGN=$("$PY" "$TMPD/launch.py" "" /bin/grep '^SigIgn:' /proc/self/stat
 LAUNCH_ENV_IGN=$(printf '%016x' $((0x${LAUNCH_ENV_IGN:-0} & 0x$(mask_of 32 33))))
 # ign N...: the SigIgn mask a caller ignoring N... hands over
 ign() { printf '%016x' $((0x$(mask_of "$@") | 0x$LAUNCH_ENV_IGN)); }
-t pid1_inherit_launcher_control test_launcher_control
-t pid1_inherit_usr1_blocked_int_pipe_ignored test_inherit "b:10,i:2,i:13" "$(mask_of 10)" "$(ign 2 13)"
-t pid1_inherit_nothing_blocked_or_ignored test_inherit "" $Z "$(ign)"
-t pid1_inherit_usr1_int_pipe_plain_init test_inherit "b:10,i:2,i:13" "$(mask_of 10)" "$(ign 2 13)" --unshare none
-t pid1_inherit_nothing_plain_init test_inherit "" $Z "$(ign)" --unshare none
-t pid1_inherit_chld_ignored test_inherit "i:17" $Z "$(ign 17)"
-t pid1_inherit_term_hup_blocked_quit_ignored test_inherit "b:15,b:1,i:3" "$(mask_of 1 15)" "$(ign 3)"
-t pid1_inherit_realtime_blocked_40_64 test_inherit "b:40,b:64,i:50" "$(mask_of 40 64)" "$(ign 50)"
+t inherit_launcher_control test_launcher_control
+t inherit_usr1_blocked_int_pipe_ignored test_inherit "b:10,i:2,i:13" "$(mask_of 10)" "$(ign 2 13)"
+t inherit_nothing_blocked_or_ignored test_inherit "" $Z "$(ign)"
+t inherit_usr1_int_pipe_plain_init test_inherit "b:10,i:2,i:13" "$(mask_of 10)" "$(ign 2 13)" --unshare none
+t inherit_nothing_plain_init test_inherit "" $Z "$(ign)" --unshare none
+t inherit_chld_ignored test_inherit "i:17" $Z "$(ign 17)"
+t inherit_term_hup_blocked_quit_ignored test_inherit "b:15,b:1,i:3" "$(mask_of 1 15)" "$(ign 3)"
+t inherit_realtime_blocked_40_64 test_inherit "b:40,b:64,i:50" "$(mask_of 40 64)" "$(ign 50)"
 # 34: glibc's SIGRTMIN, one of the three musl keeps for itself
-t pid1_inherit_signal_34_blocked test_inherit "b:34" "$(mask_of 34)" "$(ign)"
+t inherit_signal_34_blocked test_inherit "b:34" "$(mask_of 34)" "$(ign)"
 
-# ---------------------------------------------------------------- 12. hygiene
+# ---------------------------------------------------------------- cwd and fds
 
 # children_of PID: its child pids
 children_of() { local c; c=$(cat "/proc/$1/task/$1/children" 2>/dev/null); echo $c; }
@@ -159,11 +160,11 @@ test_hygiene_info() {
     want_eq "inner's fds with --info-file" "$ifds" "0 1 2"
 }
 
-t pid1_hygiene_cwd_and_fds test_hygiene
-t pid1_hygiene_cwd_and_fds_plain_init test_hygiene --unshare none
-t pid1_hygiene_info_file_fd_closed test_hygiene_info
+t inherit_hygiene_cwd_and_fds test_hygiene
+t inherit_hygiene_cwd_and_fds_plain_init test_hygiene --unshare none
+t inherit_hygiene_info_file_fd_closed test_hygiene_info
 
-# ---------------------------------------------------------------- 13. LISTEN_PID
+# ---------------------------------------------------------------- LISTEN_PID
 
 # wrapper: LISTEN_PID=$$ (the pid nestinit will have) or OTHER, LISTEN_FDS=1, fd 3 open
 test_listen() { # ours|other WANT-MODE NESTINIT-OPTIONS...
@@ -193,8 +194,8 @@ test_listen_other_exact() {
     want_eq "LISTEN_PID of another process" "$OUT" "$other"
 }
 
-t pid1_listen_pid_ours_becomes_2 test_listen ours own-2
-t pid1_listen_pid_ours_plain_init test_listen ours own --unshare none
-t pid1_listen_pid_other_unchanged test_listen_other_exact
-t pid1_listen_pid_other_unchanged_plain_init test_listen other other --unshare none
+t inherit_listen_pid_ours_becomes_2 test_listen ours own-2
+t inherit_listen_pid_ours_plain_init test_listen ours own --unshare none
+t inherit_listen_pid_other_unchanged test_listen_other_exact
+t inherit_listen_pid_other_unchanged_plain_init test_listen other other --unshare none
 kill_tracked

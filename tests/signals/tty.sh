@@ -1,7 +1,9 @@
 #!/bin/bash
-# A real pty as the controlling terminal: the payload's
-# process group is the terminal's foreground group, bash -m gets job control,
-# Ctrl-C ends a foreground loop (exit 130); no TTY is not an error.
+# Terminals: with a real pty as the controlling terminal the payload's process
+# group is the terminal's foreground group, bash -m gets job control, Ctrl-C
+# ends a foreground loop (exit 130) and reaches the payload's group directly,
+# Ctrl-Z stops a shell's job and `fg` resumes it (a session leader goes on);
+# no TTY, or a pty that is not the controlling terminal, is not an error.
 . "$(dirname "$0")/../lib.sh"
 require_binary
 require_root
@@ -181,17 +183,17 @@ test_pty_not_controlling() {
     want_eq "output" "$OUT" ok
 }
 
-t pid1_tty_control_foreground_check test_control
-t pid1_tty_payload_is_foreground_group test_foreground_pid2
-t pid1_tty_payload_is_foreground_group_plain_init test_foreground --unshare none
-t pid1_tty_bash_m_control_without_tty test_bash_job_control_control
-t pid1_tty_bash_m_has_job_control test_bash_job_control
-t pid1_tty_ctrl_c_exit_130 test_ctrl_c
-t pid1_tty_ctrl_c_exit_130_plain_init test_ctrl_c --unshare none
+t tty_control_foreground_check test_control
+t tty_payload_is_foreground_group test_foreground_pid2
+t tty_payload_is_foreground_group_plain_init test_foreground --unshare none
+t tty_bash_m_control_without_tty test_bash_job_control_control
+t tty_bash_m_has_job_control test_bash_job_control
+t tty_ctrl_c_exit_130 test_ctrl_c
+t tty_ctrl_c_exit_130_plain_init test_ctrl_c --unshare none
 # with INT forwarding dropped, only the terminal can deliver ^C's SIGINT: it
 # must go to the payload's group, the terminal's foreground group
-t pid1_tty_ctrl_c_reaches_payload_group_directly test_ctrl_c -r INT:0
-t pid1_tty_ctrl_c_reaches_payload_group_directly_plain_init test_ctrl_c --unshare none -r INT:0
+t tty_ctrl_c_reaches_payload_group_directly test_ctrl_c -r INT:0
+t tty_ctrl_c_reaches_payload_group_directly_plain_init test_ctrl_c --unshare none -r INT:0
 # (e) Ctrl-Z. Under a job-control shell the job stops
 # as a whole and the shell gets its terminal back (it prints STOPPED at once);
 # `fg` gives the terminal back to the payload, which then reads the line typed
@@ -223,14 +225,14 @@ test_ctrl_z_session_leader() { # NESTINIT-OPTIONS...
     want_prc 3 && want_match "the payload after ^Z" "$OUT" 'GOT hello'
 }
 
-t pid1_tty_ctrl_z_control_plain_shell_job test_ctrl_z_shell_job_control
-t pid1_tty_ctrl_z_stops_the_shell_job test_ctrl_z_shell_job
-t pid1_tty_ctrl_z_stops_the_shell_job_kill_group test_ctrl_z_shell_job -g
-t pid1_tty_ctrl_z_stops_the_shell_job_no_pid_namespace test_ctrl_z_shell_job --unshare user,mount
-t pid1_tty_ctrl_z_stops_the_shell_job_plain_init test_ctrl_z_shell_job --unshare none
-t pid1_tty_ctrl_z_session_leader_goes_on test_ctrl_z_session_leader
-t pid1_tty_ctrl_z_session_leader_goes_on_plain_init test_ctrl_z_session_leader --unshare none
-t pid1_tty_none_stdin_devnull test_no_tty
-t pid1_tty_none_no_controlling_terminal test_no_ctty_session
-t pid1_tty_pty_stdio_not_controlling test_pty_not_controlling
+t tty_ctrl_z_control_plain_shell_job test_ctrl_z_shell_job_control
+t tty_ctrl_z_stops_the_shell_job test_ctrl_z_shell_job
+t tty_ctrl_z_stops_the_shell_job_kill_group test_ctrl_z_shell_job -g
+t tty_ctrl_z_stops_the_shell_job_no_pid_namespace test_ctrl_z_shell_job --unshare user,mount
+t tty_ctrl_z_stops_the_shell_job_plain_init test_ctrl_z_shell_job --unshare none
+t tty_ctrl_z_session_leader_goes_on test_ctrl_z_session_leader
+t tty_ctrl_z_session_leader_goes_on_plain_init test_ctrl_z_session_leader --unshare none
+t tty_none_stdin_devnull test_no_tty
+t tty_none_no_controlling_terminal test_no_ctty_session
+t tty_pty_stdio_not_controlling test_pty_not_controlling
 kill_tracked

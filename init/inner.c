@@ -106,7 +106,7 @@ void inner_main(const struct inner_context *ctx)
     if (ctx->info_fd > STDERR_FILENO)
         close(ctx->info_fd);
     channel_keep_inner_ends(ctx->channel);
-    if (!channel_send_proc_pid(ctx->channel))
+    if (ctx->send_proc_pid && !channel_send_proc_pid(ctx->channel))
         _exit(125);
     if (ctx->plan->route == ROUTE_PIDNS_FIRST) {
         if (cross_into_user_ns(ctx->plan, &report) < 0)

@@ -44,6 +44,7 @@ struct inner_context {
     const struct payload_spec *spec;
     pid_t outer; /* the outer's pid, as getppid() names it here without a new pid namespace */
     bool check;  /* --check: report what the namespaces give and exit before the payload */
+    bool send_proc_pid; /* the outer's /proc is another pid namespace's: say how it names us */
 };
 
 __attribute__((noreturn)) void inner_main(const struct inner_context *ctx);

@@ -15,6 +15,7 @@
 #include "setup/diagnose.h"
 #include "setup/idmap.h"
 #include "setup/nsclone.h"
+#include "setup/procfs.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -61,7 +62,7 @@ static int start_inner(struct setup *s, struct nerr *e)
     if (s->inner == 0) {
         const struct inner_context ctx = {
             .options = s->options, .plan = &s->plan, .channel = &s->channel, .info_fd = s->info_fd,
-            .spec = &s->spec, .outer = outer, .check = s->check,
+            .spec = &s->spec, .outer = outer, .check = s->check, .send_proc_pid = !s->own_proc,
         };
         inner_main(&ctx);
     }
@@ -96,7 +97,11 @@ static int set_up_inner(struct setup *s, struct nerr *e)
     if (start_inner(s, e) < 0)
         return SETUP_NO_NAMESPACES;
     s->report.step = STEP_MAPS;
-    if (!channel_read_proc_pid(&s->channel, &s->proc_pid) || s->proc_pid <= 0) {
+    /* With our own /proc the clone's pid names the inner there: no round
+     * trip before the maps. Else the inner looks itself up and tells us. */
+    if (s->own_proc)
+        s->proc_pid = (int)s->inner;
+    else if (!channel_read_proc_pid(&s->channel, &s->proc_pid) || s->proc_pid <= 0) {
         nerr_set(e, s->proc_pid < 0 ? -s->proc_pid : 0, "the inner init cannot find itself in /proc");
         nerr_condition(e, COND_PROC_FOREIGN);
         return SETUP_FAILED;
@@ -119,6 +124,7 @@ int setup_run(struct setup *s, struct nerr *e)
     s->report.step = STEP_NAMESPACES; /* nothing is made without it */
     if (plan_has(&s->plan, CLONE_NEWUSER) && require_procfs(e) < 0)
         return SETUP_BAD_INPUT;
+    s->own_proc = procfs_is_own_pidns();
     for (;;) {
         memset(&s->report, 0, sizeof s->report);
         int rc = set_up_inner(s, e);

@@ -23,6 +23,7 @@ struct setup {
     struct plan plan;
     pid_t inner;  /* in our pid namespace: the inner init, or the payload without a pid namespace */
     int proc_pid; /* the inner as /proc names it: where its map files are */
+    bool own_proc; /* /proc is our pid namespace's: proc_pid is inner */
     struct inner_report report;
     enum map_mode map; /* the id map written */
 };

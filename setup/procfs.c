@@ -41,6 +41,21 @@ void procfs_explain_refusal(int errnum, char *reason, size_t size)
                  " although /proc shows no masked sub-mount (is a procfs hidden elsewhere, or /proc read-only?)");
 }
 
+bool procfs_is_own_pidns(void)
+{
+    char status[4096];
+    if (file_read_all("/proc/self/status", status, sizeof status) <= 0)
+        return false;
+    const char *line = strstr(status, "\nNSpid:");
+    if (line == NULL)
+        return false; /* before Linux 4.1 */
+    line += strlen("\nNSpid:");
+    size_t fields = 0;
+    for (const char *p = line; *p && *p != '\n'; p++)
+        fields += (*p >= '0' && *p <= '9') && (p[-1] == ' ' || p[-1] == '\t');
+    return fields == 1;
+}
+
 int procfs_mount_fresh(struct nerr *e)
 {
     unsigned long flags = 0;

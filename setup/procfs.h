@@ -41,6 +41,12 @@ int procfs_mount_fresh(struct nerr *e);
 int procfs_mount_bind(struct nerr *e);
 void procfs_explain_refusal(int errnum, char *reason, size_t size);
 
+/* Whether /proc is the procfs of the caller's own pid namespace, so that it
+ * names a child by the pid fork or clone returned. proc(5): the NSpid line of
+ * /proc/self/status lists the pids from the procfs's pid namespace down to
+ * ours: exactly one means they are the same. false when unsure. */
+bool procfs_is_own_pidns(void);
+
 /* "masked: /proc/keys, ...; read-only: /proc/sys, ..." from mountinfo text, or "". */
 void procfs_describe_masks(const char *mountinfo, char *text, size_t size);
 

@@ -106,6 +106,19 @@ test_map_full() { # ARGS...
     want_eq "uid_map . gid_map . uid gid" "$(fields "$(printf '%s\n' "$OUT" | tail -n +2)")" "0 0 4294967295 . 0 0 4294967295 . 0 0"
 }
 
+test_map_through_foreign_proc() {
+    # under `unshare -pf` nestinit is pid 1 of a pid namespace whose /proc is
+    # still the parent's: there the clone's pid does not name the inner, which
+    # must look itself up (NSpid has two entries); the maps land all the same
+    run unshare -pf -- "$NESTINIT" --info-file "$TMPD/foreign.json" sh -c 'echo $$; cat /proc/self/uid_map' &&
+        want_rc 0 && want_no_stderr || return 1
+    want_eq "payload pid, uid_map" "$(fields "$OUT")" "2 0 0 4294967295" || return 1
+    local inner
+    inner=$(json "$TMPD/foreign.json" 'd["inner_pid"]')
+    want_eq "the outer is pid 1 there" "$(json "$TMPD/foreign.json" 'd["outer_pid"]')" 1 || return 1
+    want_match "the inner's pid in the outer's namespace" "$inner" '^[0-9]+$'
+}
+
 test_map_root_as_root() {
     ni --map root sh -c 'cat /proc/self/uid_map; echo .; cat /proc/self/gid_map; echo .; cat /proc/self/setgroups; id -u' && want_rc 0 || return 1
     want_eq "uid_map . gid_map . setgroups uid" "$(fields "$OUT")" "0 0 1 . 0 0 1 . deny 0"
@@ -203,6 +216,7 @@ t ns_hostname test_hostname
 t ns_map_auto_full_as_root test_map_full
 t ns_map_full_explicit test_map_full --map full
 t ns_map_root_as_root test_map_root_as_root
+t ns_map_through_a_proc_of_another_pid_namespace test_map_through_foreign_proc
 t ns_proc_bind test_proc_bind
 t ns_proc_none test_proc_none
 t ns_unshare_none_plain test_unshare_none

@@ -92,15 +92,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/oracle.h $(UNIT_SRCS) $(HDRS)
 	@echo "  FUZZ    $@"
 	@clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS)
 
+# mk/fuzz.sh is the one fuzz loop (tests/run.sh runs it too, for 10 s each).
 fuzz: $(FUZZERS)
-	@for f in $(FUZZERS); do \
-	    name=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$name; \
-	    echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
-	        $(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>$(BUILD)/fuzz/$$name.log \
-	        || { tail -40 $(BUILD)/fuzz/$$name.log; exit 1; }; \
-	    grep -E '^#[0-9]+.*DONE' $(BUILD)/fuzz/$$name.log | tail -1; \
-	done
+	@bash mk/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 bench: $(BUILD)/nestinit bench-programs
 	BUILD=$(BUILD) bash bench/run.sh

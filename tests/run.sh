@@ -1,7 +1,8 @@
 #!/bin/bash
 # Suite runner: unit test binaries in build/tests/, then the behaviour folders
 # on this machine (BEHAVIOURS below), tests/engines/*.sh (real Docker and
-# Podman), tests/release/*.sh and a short libFuzzer round over build/fuzz/*. Streams their output, counts PASS/FAIL/SKIP lines and
+# Podman), tests/release/*.sh and a short libFuzzer round over build/fuzz/*
+# (mk/fuzz.sh, the loop `make fuzz` runs too). Streams their output, counts PASS/FAIL/SKIP lines and
 # ends with exactly one line "N passed, N failed, N skipped".
 # Exit status: non-zero when anything failed.
 #
@@ -105,20 +106,13 @@ elif [ "${NESTINIT_SKIP_ENGINES:-}" = 1 ]; then
     loud_skip engines "NESTINIT_SKIP_ENGINES=1"
 fi
 
-# 4. a short fuzzing round over the parsers (make fuzz runs longer ones)
-for f in "$REPO"/build/fuzz/fuzz_*; do
-    [ -x "$f" ] || continue
-    name=${f##*/fuzz_}
-    corpus=$(mktemp -d /tmp/nestinit-fuzz.XXXXXX)
-    if "$f" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 "$corpus" "$TESTS_DIR/fuzz/corpus/$name" \
-        >"$corpus.log" 2>&1; then
-        report "PASS fuzz/$name: $(grep -oE '^#[0-9]+' "$corpus.log" | tail -1 | tr -d '#') runs, no crash"
-    else
-        tail -30 "$corpus.log"
-        report "FAIL fuzz/$name: crash or leak, see the log above"
-    fi
-    rm -rf "$corpus" "$corpus.log"
-done
+# 4. a short fuzzing round over the parsers (mk/fuzz.sh; make fuzz runs longer ones)
+fuzzers=()
+for f in "$REPO"/build/fuzz/fuzz_*; do [ -f "$f" ] && [ -x "$f" ] && fuzzers+=("$f"); done
+if [ ${#fuzzers[@]} -gt 0 ]; then
+    s=${FUZZ_SECONDS:-10}
+    SCRIPT_TIMEOUT=$((${#fuzzers[@]} * (s + 60))) run_one fuzz bash "$REPO/mk/fuzz.sh" "$s" "${fuzzers[@]}"
+fi
 
 # 5. release: make install and the man page, ./make.sh, reproducible builds and
 #    make dist, the arm64 binary under qemu (tests/release; builds, so own timeout)

@@ -85,7 +85,7 @@ run: $(BUILD)/nestinit
 	@bash mk/demo.sh $(BUILD)/nestinit
 
 check: $(BUILD)/nestinit $(UNIT_TESTS) $(FUZZERS) helpers probes
-	bash tests/run.sh
+	BUILD=$(BUILD) bash tests/run.sh
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/oracle.h $(UNIT_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)

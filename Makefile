@@ -132,7 +132,7 @@ BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 # aux_cc FLAGS: one program from its one source; a missing compiler is one clear line
 define aux_cc
-	@command -v $(CC_MUSL) >/dev/null || { echo "$(CC_MUSL) not found (apt-get install musl-tools)" >&2; exit 1; }
+	@command -v $(CC_MUSL) >/dev/null || { echo "$(CC_MUSL) not found: ./make.sh build installs it (musl-tools, mk/packages)" >&2; exit 1; }
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC_MUSL) $(1) -MMD -MP -MT $@ -MF $@.d -o $@ $<

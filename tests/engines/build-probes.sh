@@ -19,10 +19,12 @@ die() {
     exit 1
 }
 
+CC=${PROBE_CC:-musl-gcc}
+command -v "$CC" >/dev/null || die "$CC not found (apt-get install musl-tools)"
 command -v make >/dev/null || die "make not found (apt-get install build-essential)"
 # h_sysprobe (the denied-syscall probe of the host tests) goes into the images
 # too, to check what the shipped seccomp profile still denies.
-log=$(make -s -C "$REPO" PROBES_DIR="$OUT" ${PROBE_CC:+CC_MUSL="$PROBE_CC"} probes 2>&1 >/dev/null) ||
+log=$(make -s -C "$REPO" PROBES_DIR="$OUT" CC_MUSL="$CC" probes 2>&1 >/dev/null) ||
     die "$(printf '%s\n' "$log" | grep -Ev '^make(\[[0-9]+\])?: \*\*\* \[')"
 for src in "$REPO"/tests/probes/*.c "$REPO"/tests/helpers/h_sysprobe.c; do
     bin=$OUT/$(basename "$src" .c)

@@ -5,6 +5,8 @@
 #   make check    every test (what CI runs)
 #   make lint     cppcheck + clang-tidy
 #   make fuzz     libFuzzer over option, environment, mountinfo, id map and signal parsing
+#   make helpers  the tests' static helpers (build/helpers/), make probes the engine
+#                 tests' probes (build/probes/), make bench-programs build/bench/
 #   make bench    startup, signal latency, reaping, idle cost and size beside tini, dumb-init, ...
 #   make install  binary, man page nestinit(1), seccomp profile (PREFIX=/usr/local, DESTDIR)
 #   make dist     reproducible release: binaries per architecture, source tarball, SHA256SUMS
@@ -50,7 +52,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 FUZZ_SECONDS ?= 60
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps run check unit lint bench fuzz clean distclean
+.PHONY: all deps run check unit lint bench fuzz helpers probes bench-programs clean distclean
 all: $(BUILD)/nestinit
 
 deps: $(DEPS_STAMP)
@@ -82,26 +84,20 @@ unit: $(UNIT_TESTS)
 run: $(BUILD)/nestinit
 	@bash mk/demo.sh $(BUILD)/nestinit
 
-check: $(BUILD)/nestinit $(UNIT_TESTS) $(FUZZERS)
-	bash tests/run.sh
+check: $(BUILD)/nestinit $(UNIT_TESTS) $(FUZZERS) helpers probes
+	BUILD=$(BUILD) bash tests/run.sh
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/oracle.h $(UNIT_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang $(CFLAGS_COMMON) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS)
 
+# mk/fuzz.sh is the one fuzz loop (tests/run.sh runs it too, for 10 s each).
 fuzz: $(FUZZERS)
-	@for f in $(FUZZERS); do \
-	    name=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$name; \
-	    echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
-	        $(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>$(BUILD)/fuzz/$$name.log \
-	        || { tail -40 $(BUILD)/fuzz/$$name.log; exit 1; }; \
-	    grep -E '^#[0-9]+.*DONE' $(BUILD)/fuzz/$$name.log | tail -1; \
-	done
+	@bash mk/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
-bench: $(BUILD)/nestinit
-	bash bench/run.sh
+bench: $(BUILD)/nestinit bench-programs
+	BUILD=$(BUILD) bash bench/run.sh
 
 lint: $(DEPS_STAMP)
 	sh mk/check-layers.sh
@@ -112,10 +108,51 @@ lint: $(DEPS_STAMP)
 	clang-tidy --quiet $(SRCS) -- $(CFLAGS_COMMON) $(DEPS_INCLUDE)
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/nestinit
+	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/nestinit $(BUILD)/helpers $(BUILD)/probes $(BUILD)/bench
 
 distclean:
 	rm -rf $(BUILD)
+
+# ---- test helpers, engine probes, bench programs: small static musl programs ---------
+# One flag set per kind, header dependencies from -MMD (NAME.d beside NAME):
+#   helpers  tests/helpers/NAME.c -> $(BUILD)/helpers/NAME (tests/lib.sh build_helper
+#            runs `make build/helpers/NAME`; bench/ uses orphans too)
+#   probes   tests/probes/*.c and tests/helpers/h_sysprobe.c -> $(PROBES_DIR)/NAME,
+#            stripped: they go into the engine tests' images (tests/engines/build-probes.sh)
+#   bench    bench/NAME.c -> $(BUILD)/bench/NAME (bench/run.sh)
+AUX_CFLAGS    = -std=c11 -static -Wall -Wextra -Werror
+HELPER_CFLAGS = $(AUX_CFLAGS) -O2
+PROBE_CFLAGS  = $(AUX_CFLAGS) -Os -s
+BENCH_CFLAGS  = $(AUX_CFLAGS) -Os -s
+PROBES_DIR   ?= $(BUILD)/probes
+
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/*.c))
+PROBE_BINS  := $(patsubst tests/probes/%.c,$(PROBES_DIR)/%,$(wildcard tests/probes/*.c)) $(PROBES_DIR)/h_sysprobe
+BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+# aux_cc FLAGS: one program from its one source; a missing compiler is one clear line
+define aux_cc
+	@command -v $(CC_MUSL) >/dev/null || { echo "$(CC_MUSL) not found: ./make.sh build installs it (musl-tools, mk/packages)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC_MUSL) $(1) -MMD -MP -MT $@ -MF $@.d -o $@ $<
+endef
+
+$(HELPER_BINS): $(BUILD)/helpers/%: tests/helpers/%.c Makefile
+	$(call aux_cc,$(HELPER_CFLAGS))
+$(filter-out %/h_sysprobe,$(PROBE_BINS)): $(PROBES_DIR)/%: tests/probes/%.c Makefile
+	$(call aux_cc,$(PROBE_CFLAGS))
+$(PROBES_DIR)/h_sysprobe: tests/helpers/h_sysprobe.c Makefile
+	$(call aux_cc,$(PROBE_CFLAGS))
+$(BENCH_BINS): $(BUILD)/bench/%: bench/%.c Makefile
+	$(call aux_cc,$(BENCH_CFLAGS))
+
+-include $(HELPER_BINS:=.d) $(PROBE_BINS:=.d) $(BENCH_BINS:=.d)
+
+helpers: $(HELPER_BINS)
+probes: $(PROBE_BINS)
+bench-programs: $(BENCH_BINS) $(BUILD)/helpers/orphans
+# ---- end of the helpers, probes and bench programs -------------------------------------
 
 # ---- musl builds of the unit tests and fuzz harnesses --------------------------------
 # nestinit ships on musl, whose getopt differs from glibc's: the option unit tests and

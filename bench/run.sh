@@ -4,8 +4,10 @@
 #
 # Installs the peers from Debian's packages when missing (tini, dumb-init,
 # catatonit, bubblewrap, util-linux's unshare, gnuplot-nox, musl-tools), builds
-# the helpers below with musl-gcc -static into a temporary folder, measures,
-# prints a Markdown table and writes bench/results.md and bench/results.png.
+# the programs below with the Makefile (`make bench-programs`: build/bench/ and
+# the tests' build/helpers/orphans; BUILD= as for make) and copies them into a
+# temporary folder, measures, prints a Markdown table and writes
+# bench/results.md and bench/results.png.
 #
 #   floor.c        the reference, one per route of nestinit's (init/plan.h):
 #                  user+pid+mount namespaces, uid/gid maps from the parent, a
@@ -13,7 +15,8 @@
 #                  --no-pidns do the same for the other two routes
 #   spawn_timer.c  startup: fork/exec `INIT... /bin/true` N times, wall time each
 #   sig_payload.c  signal latency and idle: SIGUSR1 handler, timestamps to a FIFO
-#   orphans.c      reaping: N double-forked orphans, waits until all are reaped
+#   tests/helpers/orphans.c (stream|burst)
+#                  reaping: N double-forked orphans, waits until all are reaped
 #   driver.c       runs the signal, reaping and idle measurements
 #
 # Rows: each init on the host (nestinit's default route, user namespace
@@ -55,7 +58,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-NESTINIT=${NESTINIT:-$root/build/nestinit}
+BUILD_DIR=${BUILD:-build}
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$root/$BUILD_DIR ;; esac
+NESTINIT=${NESTINIT:-$BUILD_DIR/nestinit}
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-1000}
 STARTUP_BLOCKS=${BENCH_STARTUP_BLOCKS:-25}
 SIGNAL_ROUNDS=${BENCH_SIGNAL_ROUNDS:-1000}
@@ -104,9 +109,9 @@ mkdir -p "$bin" "$work/data"
 cp "$NESTINIT" "$bin/nestinit"
 nestinit_src=$NESTINIT
 NESTINIT=$bin/nestinit
-for f in floor spawn_timer sig_payload orphans driver; do
-    musl-gcc -static -Os -s -Wall -Wextra -o "$bin/$f" "$here/$f.c" || die "cannot build bench/$f.c"
-done
+make -s -C "$root" BUILD="$BUILD_DIR" bench-programs >/dev/null || die "cannot build the bench programs (make bench-programs)"
+for f in floor spawn_timer sig_payload driver; do cp "$BUILD_DIR/bench/$f" "$bin/$f"; done
+cp "$BUILD_DIR/helpers/orphans" "$bin/orphans" # the driver finds the payload by this name
 log=$work/driver.log
 : >"$log"
 

@@ -84,23 +84,24 @@ require_binary() {
 
 TMPD=$(mktemp -d /tmp/nestinit-test.XXXXXX)
 
-# Small static C helpers of the tests (tests/helpers/NAME.c -> build/helpers/NAME).
-HELPERS=$REPO/build/helpers
+# Small static C helpers of the tests (tests/helpers/NAME.c -> build/helpers/NAME,
+# or BUILD/helpers/NAME with the Makefile's BUILD), built by the Makefile.
+BUILD_DIR=${BUILD:-build}
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
+HELPERS=$BUILD_DIR/helpers
 HELPER_ERR=""
-# build_helper NAME: compile it with musl-gcc unless up to date; on failure
-# HELPER_ERR and WHY say why.
+# build_helper NAME: `make $HELPERS/NAME` (nothing when up to date); on failure
+# HELPER_ERR and WHY say why (the compiler's or make's message, without make's
+# own "*** [Makefile:N: ...] Error 1" line).
 build_helper() {
-    local src=$REPO/tests/helpers/$1.c out=$HELPERS/$1
-    [ -x "$out" ] && [ "$out" -nt "$src" ] && return 0
-    if ! command -v musl-gcc >/dev/null; then
-        HELPER_ERR="musl-gcc not found"
-    elif ! mkdir -p "$HELPERS"; then
-        HELPER_ERR="cannot create $HELPERS"
-    elif HELPER_ERR=$(musl-gcc -static -O2 -Wall -o "$out.tmp.$$" "$src" 2>&1); then
-        mv -f "$out.tmp.$$" "$out" && return 0
+    if ! command -v make >/dev/null; then
+        HELPER_ERR="make not found (apt-get install build-essential)"
+    elif HELPER_ERR=$(make -s -C "$REPO" BUILD="$BUILD_DIR" "$HELPERS/$1" 2>&1 >/dev/null); then
+        return 0
+    else
+        HELPER_ERR=$(printf '%s\n' "$HELPER_ERR" | grep -Ev '^make(\[[0-9]+\])?: \*\*\* \[')
     fi
-    rm -f "$out.tmp.$$"
-    WHY="cannot build $1: $HELPER_ERR"
+    WHY="cannot build $1: ${HELPER_ERR:-make $HELPERS/$1 failed}"
     return 1
 }
 chmod 0755 "$TMPD"

@@ -1,13 +1,16 @@
 #!/bin/bash
-# Build the tiny static probes (tests/probes/*.c) into build/probes/ with
-# musl-gcc -static -Os (the Makefile does not know them), and check that each
+# Build the tiny static probes (tests/probes/*.c and tests/helpers/h_sysprobe.c)
+# with the Makefile (`make probes`: static musl, stripped) into build/probes/
+# (or BUILD/probes with the Makefile's BUILD, or OUTDIR), and check that each
 # is static and runs. Prints one line, PASS/FAIL engines_probes_build, so the
 # suite runner can run it like a test script; exit status 0 on success.
-#   bash tests/engines/build-probes.sh [OUTDIR]
+#   bash tests/engines/build-probes.sh [OUTDIR]      (PROBE_CC: the compiler)
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${1:-$REPO/build/probes}
-CC=${PROBE_CC:-musl-gcc}
+BUILD_DIR=${BUILD:-build}
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
+OUT=${1:-$BUILD_DIR/probes}
+case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 NAME=engines_probes_build
 
 die() {
@@ -16,17 +19,15 @@ die() {
     exit 1
 }
 
+CC=${PROBE_CC:-musl-gcc}
 command -v "$CC" >/dev/null || die "$CC not found (apt-get install musl-tools)"
-mkdir -p "$OUT" || die "cannot create $OUT"
-# tests/helpers/h_sysprobe.c (the denied-syscall probe of the host tests) goes
-# into the images too, to check what the shipped seccomp profile still denies.
+command -v make >/dev/null || die "make not found (apt-get install build-essential)"
+# h_sysprobe (the denied-syscall probe of the host tests) goes into the images
+# too, to check what the shipped seccomp profile still denies.
+log=$(make -s -C "$REPO" PROBES_DIR="$OUT" CC_MUSL="$CC" probes 2>&1 >/dev/null) ||
+    die "$(printf '%s\n' "$log" | grep -Ev '^make(\[[0-9]+\])?: \*\*\* \[')"
 for src in "$REPO"/tests/probes/*.c "$REPO"/tests/helpers/h_sysprobe.c; do
     bin=$OUT/$(basename "$src" .c)
-    if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$REPO/tests/probes/errnames.h" -nt "$bin" ]; then
-        log=$("$CC" -static -Os -s -Wall -Wextra -Werror -D_GNU_SOURCE -o "$bin.tmp.$$" "$src" 2>&1) ||
-            { rm -f "$bin.tmp.$$"; die "$CC $src: $log"; }
-        mv -f "$bin.tmp.$$" "$bin" || die "cannot write $bin"
-    fi
     if LC_ALL=C readelf -l "$bin" 2>/dev/null | grep -q 'program interpreter'; then
         die "$bin is not static"
     fi

@@ -11,7 +11,8 @@
  *
  * Extra lines (not in the filter list): "getpid OK" (control: ordinary calls
  * pass), "i386_keyctl" via int $0x80 and "x32_keyctl" (compat entry points
- * on x86_64). Built by tests/privileges/seccomp.sh with musl-gcc -static. */
+ * on x86_64). Built by the Makefile: build/helpers/h_sysprobe for
+ * tests/privileges/seccomp.sh, build/probes/h_sysprobe for the engine images. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif

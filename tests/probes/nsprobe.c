@@ -3,6 +3,7 @@
  *   a child), unshare_userpidns, seccomp (Seccomp: field of /proc/self/status),
  *   nnp (NoNewPrivs), capeff (CapEff).
  * Exit status 0. */
+#define _GNU_SOURCE /* unshare(2), CLONE_NEW* */
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>

@@ -104,7 +104,7 @@ lint: $(DEPS_STAMP)
 	sh mk/long-functions.sh base/*.c init/*.c setup/*.c reaper/*.c
 	sh mk/no-float-format.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --inline-suppr \
-	    --std=c11 -I. --suppress=missingIncludeSystem base init setup reaper tests/unit
+	    --std=c11 -I. --suppress=missingIncludeSystem base init setup reaper tests/unit tests/helpers tests/probes bench
 	clang-tidy --quiet $(SRCS) -- $(CFLAGS_COMMON) $(DEPS_INCLUDE)
 
 clean:

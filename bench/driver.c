@@ -268,6 +268,7 @@ static int cmd_signal(int argc, char **argv)
     if (top < 0 || read_rec(fd, 10000, &tag, &v) < 0 || tag != 'R') {
         fprintf(stderr, "driver signal: %s: the payload did not start\n", argv[7]);
         finish(top, 0);
+        fclose(out);
         return 1;
     }
     sleep_us(100000);
@@ -327,8 +328,10 @@ static int cmd_reap(int argc, char **argv)
     if (!out || fd < 0 || go < 0)
         return 2;
     pid_t top = spawn(argv + 8);
-    if (top < 0)
+    if (top < 0) {
+        fclose(out);
         return 1;
+    }
     if (expect(fd, 10000, 'R', &v, "payload start") < 0)
         goto done;
     int payload = find_payload(top, "orphans");
@@ -416,6 +419,7 @@ static int cmd_idle(int argc, char **argv)
     if (top < 0 || read_rec(fd, 10000, &tag, &v) < 0 || tag != 'R') {
         fprintf(stderr, "driver idle: %s: the payload did not start\n", argv[6]);
         finish(top, 0);
+        fclose(out);
         return 1;
     }
     sleep_us(500000);

@@ -49,7 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *what)
+static __attribute__((noreturn)) void die(const char *what)
 {
     perror(what);
     exit(97);

@@ -31,7 +31,7 @@ struct ksigaction {
     uint64_t mask;
 };
 
-static void die(const char *what)
+static __attribute__((noreturn)) void die(const char *what)
 {
     perror(what);
     _exit(97);

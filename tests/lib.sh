@@ -193,6 +193,26 @@ first_child() {
     done
 }
 
+# ---------------------------------------------------------------- sigrecord's log
+# (tests/helpers/sigrecord.c writes one received signal number a line to $REC_D/log)
+
+# rec_log: the recorded signal numbers, space separated
+rec_log() { fields "$(cat "$REC_D/log" 2>/dev/null)"; }
+
+# rec_wait NUMBER SECONDS: wait for NUMBER in the log; gives up early when the
+# outer is gone
+rec_wait() {
+    local end=$(($(now_ms) + $2 * 1000))
+    until grep -qx -- "$1" "$REC_D/log" 2>/dev/null; do
+        if [ "$(now_ms)" -ge "$end" ] || ! alive "$OUTER"; then
+            sleep 0.05
+            grep -qx -- "$1" "$REC_D/log" 2>/dev/null
+            return
+        fi
+        sleep 0.01
+    done
+}
+
 # ---------------------------------------------------------------- running things
 
 # run CMD...: run under timeout, stdin from $STDIN_FILE (default /dev/null).

@@ -31,9 +31,6 @@ rec_start() {
     : >>"$d/log"
 }
 
-# rec_log: the recorded signal numbers, space separated
-rec_log() { fields "$(cat "$REC_D/log" 2>/dev/null)"; }
-
 # rec_send SIG WANT: send SIG to the outer, wait until WANT (a number, or "-"
 # for nothing) is the last line of the log; adds to REC_MISSING on failure
 rec_send() {
@@ -42,20 +39,6 @@ rec_send() {
     kill -"$sig" "$OUTER" 2>/dev/null || { REC_MISSING="$REC_MISSING $sig(kill failed)"; return 1; }
     [ "$want" = - ] && return 0
     rec_wait "$want" 3 || { REC_MISSING="$REC_MISSING $sig"; return 1; }
-}
-
-# rec_wait NUMBER SECONDS: wait for NUMBER in the log; gives up early when the
-# outer is gone
-rec_wait() {
-    local end=$(($(now_ms) + $2 * 1000))
-    until grep -qx -- "$1" "$REC_D/log" 2>/dev/null; do
-        if [ "$(now_ms)" -ge "$end" ] || ! alive "$OUTER"; then
-            sleep 0.05
-            grep -qx -- "$1" "$REC_D/log" 2>/dev/null
-            return
-        fi
-        sleep 0.01
-    done
 }
 
 # rec_finish: stop the payload and collect; RC must be 0 and the payload pid 2

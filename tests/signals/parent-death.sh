@@ -127,23 +127,6 @@ t signals_payload_sigkill_137_namespace_gone test_kill PAYLOAD
 
 # ---------------------------------------------------------------- --pdeathsig
 
-# rec_log: the numbers sigrecord logged, space separated
-rec_log() { fields "$(cat "$REC_D/log" 2>/dev/null)"; }
-
-# rec_wait NUMBER SECONDS: wait for NUMBER in the log; gives up early when the
-# outer is gone
-rec_wait() {
-    local end=$(($(now_ms) + $2 * 1000))
-    until grep -qx -- "$1" "$REC_D/log" 2>/dev/null; do
-        if [ "$(now_ms)" -ge "$end" ] || ! alive "$OUTER"; then
-            sleep 0.05
-            grep -qx -- "$1" "$REC_D/log" 2>/dev/null
-            return
-        fi
-        sleep 0.01
-    done
-}
-
 # wait_child PID COMM [SECONDS]: print the child of PID whose comm is COMM
 wait_child() {
     local p=$1 comm=$2 s=${3:-5} end c

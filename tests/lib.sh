@@ -89,6 +89,10 @@ TMPD=$(mktemp -d /tmp/nestinit-test.XXXXXX)
 BUILD_DIR=${BUILD:-build}
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
 HELPERS=$BUILD_DIR/helpers
+# The scripts' own make calls choose their folder (ARCH=aarch64 builds into
+# build/aarch64, a copy of the tree into its own build/): an inherited BUILD
+# from `make check` would override mk/arch.mk's `BUILD ?=` for all of them.
+unset BUILD
 HELPER_ERR=""
 # build_helper NAME: `make $HELPERS/NAME` (nothing when up to date); on failure
 # HELPER_ERR and WHY say why (the compiler's or make's message, without make's

@@ -83,8 +83,8 @@ static void probe(const struct plan *plan, struct inner_report *r)
         return;
     if (r->proc.used != PROC_BIND)
         procfs_mount_bind(&p->bind);
-    p->fresh_tried = r->proc.used != PROC_FRESH && r->proc.used != PROC_UNMASKED;
-    if (p->fresh_tried && procfs_mount_fresh(&p->fresh) < 0)
+    bool fresh = r->proc.used == PROC_FRESH || r->proc.used == PROC_UNMASKED;
+    if (!fresh && procfs_mount_fresh(&p->fresh) < 0)
         procfs_explain_refusal(p->fresh.errnum, p->fresh_reason, sizeof p->fresh_reason);
 }
 

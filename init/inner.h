@@ -23,8 +23,7 @@ enum report_kind { REPORT_READY = 1, REPORT_ERROR = 2, REPORT_CROSSED = 3 };
 struct inner_probe {
     int pid;                              /* its own pid there (1 in a new pid namespace) */
     unsigned long root_flags, proc_flags; /* statvfs f_flag of / and /proc */
-    bool fresh_tried;                     /* /proc is not fresh: a fresh procfs was tried */
-    struct nerr fresh, bind;              /* what those trials gave; what[0] == 0: it worked */
+    struct nerr fresh, bind;              /* the trials of what the run did not mount; what[0] == 0: it worked */
     char fresh_reason[1024];
 };
 

@@ -108,7 +108,7 @@ static int set_up_inner(struct setup *s, struct nerr *e)
     }
     if (s->plan.route == ROUTE_PIDNS_FIRST && await_inner(s, REPORT_CROSSED, e) < 0)
         return SETUP_FAILED;
-    s->report.step = STEP_MAPS;
+    s->report.step = STEP_MAPS; /* the crossed report brought the inner's last step */
     if (plan_has(&s->plan, CLONE_NEWUSER) && idmap_apply(s->proc_pid, s->options->map, &s->map, e) < 0)
         return SETUP_NO_NAMESPACES;
     channel_release(&s->channel); /* a dead inner shows up as EOF below */

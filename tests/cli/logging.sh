@@ -87,24 +87,25 @@ t cli_log_env_verbose_too_big_125 test_env_bad NESTINIT_VERBOSE=9
 
 WARN_RE='^nestinit: warning: /proc: no new pid namespace, the payload keeps the container.s /proc.*--cap-add SYS_ADMIN'
 
-test_emu_warns() { # PREFIX... (env VAR=... or nothing) -- OPTIONS...
+# emu_ran PREFIX... (env VAR=... or nothing) -- OPTIONS...: nestinit runs
+# `echo ran` in the emulated container, exit 0 and that output
+emu_ran() {
     local pre=()
     while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
     [ "${1:-}" = -- ] && shift
     run "${pre[@]}" "$EMU" "$NESTINIT" "$@" sh -c 'echo ran'
     want_rc 0 || return 1
-    want_eq "stdout" "$OUT" ran || return 1
+    want_eq "stdout" "$OUT" ran
+}
+
+test_emu_warns() { # PREFIX... -- OPTIONS...
+    emu_ran "$@" || return 1
     want_match "stderr (the /proc fallback warning)" "$ERR" "$WARN_RE" || return 1
     want_eq "stderr lines" "$(lines "$ERR")" 1
 }
 
 test_emu_quiet() { # PREFIX... -- OPTIONS...
-    local pre=()
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
-    [ "${1:-}" = -- ] && shift
-    run "${pre[@]}" "$EMU" "$NESTINIT" "$@" sh -c 'echo ran'
-    want_rc 0 || return 1
-    want_eq "stdout" "$OUT" ran || return 1
+    emu_ran "$@" || return 1
     want_no_stderr
 }
 
